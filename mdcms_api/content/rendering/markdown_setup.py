@@ -1,0 +1,61 @@
+"""One configured Python-Markdown instance per thread, with the GFM extensions and ours."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions.toc import slugify_unicode
+
+from mdcms_api.content.rendering.state import DocumentState
+
+_GFM_EXTENSIONS = [
+    "tables",
+    "toc",
+    "sane_lists",
+    "md_in_html",
+    "footnotes",
+    "pymdownx.tilde",
+    "pymdownx.tasklist",
+    "pymdownx.magiclink",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+]
+
+_GFM_CONFIG = {
+    # Heading ids only; an empty marker turns off the `[TOC]` text replacement.
+    "toc": {"marker": "", "slugify": slugify_unicode},
+    # `align=` instead of `style=`, which the sanitizer strips.
+    "tables": {"use_align_attribute": True},
+    "pymdownx.highlight": {"use_pygments": False},
+    "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
+    "pymdownx.tilde": {"subscript": False},
+}
+
+
+@dataclass
+class Converter:
+    """A Markdown instance and the state its extensions read; never shared across threads."""
+
+    md: markdown.Markdown
+    state: DocumentState
+
+
+def _build() -> Converter:
+    state = DocumentState()
+    md = markdown.Markdown(
+        extensions=list(_GFM_EXTENSIONS), extension_configs=_GFM_CONFIG, output_format="html"
+    )
+    return Converter(md=md, state=state)
+
+
+_local = threading.local()
+
+
+def converter() -> Converter:
+    """Return this thread's converter, building it on first use (Markdown is not thread-safe)."""
+    conv = getattr(_local, "converter", None)
+    if conv is None:
+        conv = _local.converter = _build()
+    return conv
