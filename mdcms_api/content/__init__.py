@@ -1,0 +1,1 @@
+"""Content parsing and rendering: pure functions from files to documents; no Flask, no database."""
