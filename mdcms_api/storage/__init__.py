@@ -1,0 +1,1 @@
+"""The storage layer: models, database connections, migrations and queries."""
