@@ -1,0 +1,1 @@
+"""The importer: a site folder on disk synced into the database in one transaction."""

@@ -1,0 +1,86 @@
+"""Finding a site's documents and assets on disk, without following links out of the site."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mdcms_api.content.document import DocumentKind, document_identity
+
+CONTENT_FOLDERS = ("posts", "pages")
+ASSETS_FOLDER = "assets"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A markdown file found in the site, with the stat fields that let a re-sync skip it."""
+
+    path: str  # relative to the site root, posix separators
+    kind: DocumentKind
+    slug: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class SiteScan:
+    """Everything the importer needs to know about a site folder before reading any document."""
+
+    root: Path
+    documents: list[SourceFile] = field(default_factory=list)
+    assets: set[str] = field(default_factory=set)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _walk(root: Path, folder: str, scan: SiteScan) -> list[tuple[str, os.stat_result]]:
+    """Every regular file under ``root/folder``, skipping hidden names and links out of the site."""
+    found: list[tuple[str, os.stat_result]] = []
+    top = root / folder
+    if not top.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = here / name
+            relative = full.relative_to(root).as_posix()
+            if full.is_symlink() and not _inside(root, full):
+                scan.skipped.append(
+                    (relative, "a link to a file outside the site folder: not followed")
+                )
+                continue
+            try:
+                stat = full.stat()
+            except OSError as error:
+                scan.skipped.append((relative, f"cannot be read: {error.strerror}"))
+                continue
+            if os.path.isfile(full):
+                found.append((relative, stat))
+    return found
+
+
+def scan_site(root: Path) -> SiteScan:
+    """List the site's documents (sorted by path) and asset paths."""
+    root = root.resolve()
+    scan = SiteScan(root=root)
+    for folder in CONTENT_FOLDERS:
+        for relative, stat in _walk(root, folder, scan):
+            identity = document_identity(relative)
+            if identity is None:
+                continue
+            kind, slug = identity
+            scan.documents.append(SourceFile(relative, kind, slug, stat.st_size, stat.st_mtime_ns))
+    scan.assets = {relative for relative, _stat in _walk(root, ASSETS_FOLDER, scan)}
+    scan.documents.sort(key=lambda source: source.path)
+    return scan

@@ -1,0 +1,429 @@
+"""Syncing one site folder into the database: add, update, skip and remove, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from mdcms_api.content.document import Document, Term, parse_document
+from mdcms_api.content.errors import ContentError
+from mdcms_api.content.render import Rendered, RenderSettings, SiteIndex, render_document
+from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
+from mdcms_api.importer.report import ImportReport, Problem
+from mdcms_api.importer.scan import SiteScan, SourceFile, scan_site
+from mdcms_api.storage.db import Database
+from mdcms_api.storage.models import (
+    Author,
+    Keyword,
+    Page,
+    Post,
+    Site,
+    post_authors,
+    post_keywords,
+    utcnow,
+)
+
+CONFIG_FILE = "config.yml"
+# Bump when parsing changes what is stored, so that the next sync re-reads every file.
+IMPORTER_VERSION = "1"
+
+ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
+
+
+class ImportAborted(Exception):
+    """The sync was rolled back: a dry run, a strict run with errors, or a broken config.yml."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to sync: the knobs of `flask import-site`."""
+
+    site: str
+    dry_run: bool = False
+    strict: bool = False
+    max_file_bytes: int = 2 * 1024 * 1024
+    link_pattern: str = "/api/v1/sites/{site}/{kind}s/{slug}"
+    asset_base_url: str = "/api/v1/sites/{site}/assets/"
+
+
+@dataclass
+class Prepared:
+    """A document read, parsed and rendered, ready to be written."""
+
+    source: SourceFile
+    content_hash: str
+    document: Document
+    rendered: Rendered
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What the database remembers of a file, enough to decide whether to re-read it."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    content_hash: str
+
+
+def _fingerprint(config_bytes: bytes | None, settings: RenderSettings) -> str:
+    digest = hashlib.sha256(IMPORTER_VERSION.encode())
+    digest.update(config_bytes or b"")
+    digest.update(settings.fingerprint().encode())
+    return digest.hexdigest()
+
+
+def _read_config(root: Path) -> bytes | None:
+    path = root / CONFIG_FILE
+    return path.read_bytes() if path.is_file() else None
+
+
+def _stored_files(
+    session: Session, model: type[Post] | type[Page], site_id: int
+) -> dict[str, StoredFile]:
+    rows = session.execute(
+        select(
+            model.source_path, model.id, model.file_size, model.file_mtime_ns, model.content_hash
+        ).where(model.site_id == site_id)
+    )
+    return {row[0]: StoredFile(*row[1:]) for row in rows}
+
+
+def _lock_site(session: Session, slug: str) -> None:
+    """Serialise imports of one site; other sites and all readers go on undisturbed.
+
+    SQLite already holds its single write lock from BEGIN IMMEDIATE.
+    """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"mdcms-import:{slug}"}
+        )
+
+
+class SiteSync:
+    """One sync of one site folder; `run` does the whole job inside the caller's transaction."""
+
+    def __init__(self, session: Session, root: Path, options: ImportOptions) -> None:
+        self.session = session
+        self.root = root
+        self.options = options
+        self.report = ImportReport(site=options.site, dry_run=options.dry_run)
+        self._term_ids: dict[type[Author] | type[Keyword], dict[str, int]] = {}
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def run(self, progress: ProgressCallback | None = None) -> ImportReport:
+        """Sync the folder; raise `ImportAborted` when nothing may be kept."""
+        config_bytes = _read_config(self.root)
+        try:
+            config = parse_site_config(config_bytes)
+        except ContentError as error:
+            self._fail(error.at(CONFIG_FILE))
+            raise ImportAborted(self.report) from error
+        scan = scan_site(self.root)
+        for path, reason in scan.skipped:
+            self.report.problems.append(Problem(path, reason))
+        settings = RenderSettings(
+            site=self.options.site,
+            link_pattern=self.options.link_pattern,
+            asset_base_url=self.options.asset_base_url,
+            callouts=config.callouts,
+        )
+        index = SiteIndex(
+            documents={source.path: (source.kind, source.slug) for source in scan.documents},
+            assets=frozenset(scan.assets),
+        )
+        _lock_site(self.session, self.options.site)
+        site = self._site(config, config_bytes, settings)
+        fingerprint_changed = site.render_fingerprint != _fingerprint(config_bytes, settings)
+        site_changed = self._update_site(site, config, config_bytes, settings)
+        self._sync_documents(site, scan, config, settings, index, fingerprint_changed, progress)
+        if self.report.changed or site_changed:
+            site.content_version += 1
+            site.last_import_at = utcnow()
+        self.session.flush()
+        self.report.content_version = site.content_version
+        if self.options.dry_run or (self.options.strict and self.report.failed):
+            raise ImportAborted(self.report)
+        self.report.committed = True
+        return self.report
+
+    def _site(
+        self, config: SiteConfig, config_bytes: bytes | None, settings: RenderSettings
+    ) -> Site:
+        site = self.session.scalar(select(Site).where(Site.slug == self.options.site))
+        if site is None:
+            site = Site(
+                slug=self.options.site,
+                name=self.options.site,
+                content_version=0,
+                render_fingerprint="",
+            )
+            self.session.add(site)
+        return site
+
+    def _update_site(
+        self, site: Site, config: SiteConfig, config_bytes: bytes | None, settings: RenderSettings
+    ) -> bool:
+        values: dict[str, Any] = {
+            "name": config.name or self.options.site,
+            "description": config.description,
+            "language": config.language,
+            "timezone": config.timezone.key,
+            "config": config.raw,
+            "source_path": str(self.root),
+            "render_fingerprint": _fingerprint(config_bytes, settings),
+        }
+        changed = site.id is None
+        for key, value in values.items():
+            if getattr(site, key) != value:
+                setattr(site, key, value)
+                changed = True
+        self.session.flush()
+        return changed
+
+    def _sync_documents(
+        self,
+        site: Site,
+        scan: SiteScan,
+        config: SiteConfig,
+        settings: RenderSettings,
+        index: SiteIndex,
+        reread_all: bool,
+        progress: ProgressCallback | None,
+    ) -> None:
+        stored = {
+            Post: _stored_files(self.session, Post, site.id),
+            Page: _stored_files(self.session, Page, site.id),
+        }
+        on_disk = {source.path for source in scan.documents}
+        # Removals first: a file renamed within the site keeps its slug, and the unique
+        # (site, slug) constraint must not see the old and the new row at once.
+        for model, files in stored.items():
+            gone = [path for path in files if path not in on_disk]
+            for path in gone:
+                self.session.execute(delete(model).where(model.id == files[path].id))
+                self.report.removed.append(path)
+        duplicates = self._duplicate_slugs(scan)
+        for done, source in enumerate(scan.documents, start=1):
+            model = Post if source.kind == "post" else Page
+            previous = stored[model].get(source.path)
+            if source.path in duplicates:
+                self.report.problems.append(Problem(source.path, duplicates[source.path]))
+            elif (
+                not reread_all
+                and previous
+                and (previous.size, previous.mtime_ns) == (source.size, source.mtime_ns)
+            ):
+                self.report.unchanged += 1
+            else:
+                self._sync_file(site, model, source, previous, config, settings, index, reread_all)
+            if progress is not None:
+                progress(done, len(scan.documents))
+        self._remove_unused_terms(site)
+
+    def _sync_file(
+        self,
+        site: Site,
+        model: type[Post] | type[Page],
+        source: SourceFile,
+        previous: StoredFile | None,
+        config: SiteConfig,
+        settings: RenderSettings,
+        index: SiteIndex,
+        reread_all: bool,
+    ) -> None:
+        try:
+            raw = self._read(source)
+            content_hash = hashlib.sha256(raw).hexdigest()
+            if previous is not None and previous.content_hash == content_hash and not reread_all:
+                # Touched but not edited: remember the new stat so the next sync skips it cheaply.
+                self.session.execute(
+                    model.__table__.update()
+                    .where(model.id == previous.id)
+                    .values(file_size=source.size, file_mtime_ns=source.mtime_ns)
+                )
+                self.report.unchanged += 1
+                return
+            prepared = prepare(source, raw, content_hash, config, settings, index)
+        except ContentError as error:
+            self._fail(error.at(source.path))
+            return
+        self._write(site, model, prepared, previous)
+        for warning in prepared.document.warnings + prepared.rendered.warnings:
+            self.report.problems.append(Problem(source.path, warning, severity="warning"))
+        (self.report.updated if previous else self.report.added).append(source.path)
+
+    def _read(self, source: SourceFile) -> bytes:
+        if source.size > self.options.max_file_bytes:
+            raise ContentError(
+                f"the file is {source.size:,} bytes, over the limit of "
+                f"{self.options.max_file_bytes:,} (MDCMS_MAX_FILE_BYTES)"
+            )
+        try:
+            return (self.root / source.path).read_bytes()
+        except OSError as error:
+            raise ContentError(f"cannot be read: {error.strerror}") from error
+
+    def _fail(self, error: ContentError) -> None:
+        self.report.problems.append(Problem(error.path or "", error.message, error.line))
+
+    @staticmethod
+    def _duplicate_slugs(scan: SiteScan) -> dict[str, str]:
+        by_slug: dict[tuple[str, str], list[str]] = {}
+        for source in scan.documents:
+            by_slug.setdefault((source.kind, source.slug), []).append(source.path)
+        problems: dict[str, str] = {}
+        for (kind, slug), paths in by_slug.items():
+            if len(paths) > 1:
+                for path in paths:
+                    others = ", ".join(other for other in paths if other != path)
+                    problems[path] = (
+                        f"the {kind} slug '{slug}' is also used by {others}: rename one of them"
+                    )
+        return problems
+
+    # -- writing rows ----------------------------------------------------------------------
+
+    def _write(
+        self,
+        site: Site,
+        model: type[Post] | type[Page],
+        prepared: Prepared,
+        previous: StoredFile | None,
+    ) -> None:
+        values = _row_values(prepared)
+        if model is Page:
+            values["section_id"] = prepared.document.section_id
+            values["sort"] = prepared.document.sort
+        if previous is None:
+            document_id = self.session.execute(
+                insert(model).values(site_id=site.id, **values).returning(model.id)
+            ).scalar_one()
+        else:
+            document_id = previous.id
+            self.session.execute(
+                model.__table__.update().where(model.id == document_id).values(**values)
+            )
+        if model is Post:
+            self._link_terms(
+                site, document_id, post_authors, "author_id", Author, prepared.document.authors
+            )
+            self._link_terms(
+                site, document_id, post_keywords, "keyword_id", Keyword, prepared.document.keywords
+            )
+
+    def _link_terms(
+        self, site: Site, post_id: int, table: Any, column: str, model: Any, terms: list[Term]
+    ) -> None:
+        self.session.execute(delete(table).where(table.c.post_id == post_id))
+        if not terms:
+            return
+        ids = self._term_id_map(site, model)
+        rows = []
+        for position, term in enumerate(terms):
+            if term.slug not in ids:
+                ids[term.slug] = self.session.execute(
+                    insert(model)
+                    .values(site_id=site.id, slug=term.slug, name=term.name)
+                    .returning(model.id)
+                ).scalar_one()
+            rows.append({"post_id": post_id, column: ids[term.slug], "position": position})
+        self.session.execute(insert(table), rows)
+
+    def _term_id_map(self, site: Site, model: Any) -> dict[str, int]:
+        if model not in self._term_ids:
+            rows = self.session.execute(
+                select(model.slug, model.id).where(model.site_id == site.id)
+            )
+            self._term_ids[model] = {slug: id_ for slug, id_ in rows}
+        return self._term_ids[model]
+
+    def _remove_unused_terms(self, site: Site) -> None:
+        for model, table, column in (
+            (Author, post_authors, "author_id"),
+            (Keyword, post_keywords, "keyword_id"),
+        ):
+            used = select(table.c[column])
+            self.session.execute(
+                delete(model).where(model.site_id == site.id, model.id.not_in(used))
+            )
+
+
+def prepare(
+    source: SourceFile,
+    raw: bytes,
+    content_hash: str,
+    config: SiteConfig,
+    settings: RenderSettings,
+    index: SiteIndex,
+) -> Prepared:
+    """Parse and render one file: pure, so that it can run in another process."""
+    document = parse_document(source.path, raw, config)
+    try:
+        rendered = render_document(
+            document.body,
+            path=source.path,
+            description=document.description,
+            settings=settings,
+            index=index,
+        )
+    except ContentError as error:
+        if error.line is not None:
+            error.line += document.body_line - 1
+        raise
+    except RecursionError as error:
+        raise ContentError("the markdown is nested too deeply to render") from error
+    return Prepared(source, content_hash, document, rendered)
+
+
+def _row_values(prepared: Prepared) -> dict[str, Any]:
+    document, rendered = prepared.document, prepared.rendered
+    return {
+        "slug": document.slug,
+        "source_path": prepared.source.path,
+        "content_hash": prepared.content_hash,
+        "file_size": prepared.source.size,
+        "file_mtime_ns": prepared.source.mtime_ns,
+        "title": document.title,
+        "description": document.description,
+        "draft": document.draft,
+        "language": document.language,
+        "created": document.created,
+        "modified": document.modified,
+        "extra": document.extra,
+        "markdown": document.body,
+        "html": rendered.html,
+        "text": rendered.text,
+        "excerpt": rendered.excerpt,
+        "toc": rendered.toc,
+        "components": rendered.components,
+        "word_count": rendered.word_count,
+        "reading_time_minutes": rendered.reading_time_minutes,
+        "imported_at": utcnow(),
+    }
+
+
+def sync_site(
+    database: Database, root: Path, options: ImportOptions, progress: ProgressCallback | None = None
+) -> ImportReport:
+    """Sync the site folder at ``root`` into ``database`` as ``options.site``.
+
+    Everything happens in one transaction: a dry run, a strict run with a broken file, an
+    exception or Ctrl-C leave the database exactly as it was.
+    """
+    try:
+        with database.writing() as session:
+            return SiteSync(session, root, options).run(progress)
+    except ImportAborted as aborted:
+        return aborted.report
