@@ -29,3 +29,17 @@ def test_slugify_without_letters_or_digits_is_empty(name):
 
 def test_case_and_accents_give_one_slug():
     assert slugify("Café") == slugify("cafe") == slugify("CAFÉ")
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("C", "c"),
+        ("C++", "c-plus-plus"),
+        ("C#", "c-sharp"),
+        ("F# tips", "f-sharp-tips"),
+        ("#1", "1"),
+    ],
+)
+def test_programming_language_names_stay_apart(name: str, slug: str) -> None:
+    assert slugify(name) == slug
