@@ -23,4 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from mdcms_api.api import init_api
 
     init_api(app)
+    from mdcms_api.serving import init_serving
+
+    init_serving(app)
     return app
