@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "MDCMS_ASSET_BASE_URL": None,
     "MDCMS_MAX_FILE_BYTES": 2 * 1024 * 1024,
     "MDCMS_JSON_LOGS": False,
+    # Where the interactive docs at /api/v1/docs load Swagger UI's scripts from (a CDN by default;
+    # point it at a self-hosted copy of swagger-ui-dist where browsers cannot reach the CDN).
+    "MDCMS_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
 }
 INT_SETTINGS = {"MDCMS_CACHE_MAX_AGE", "MDCMS_MAX_FILE_BYTES"}
 BOOL_SETTINGS = {"MDCMS_JSON_LOGS"}

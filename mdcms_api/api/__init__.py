@@ -1,0 +1,45 @@
+"""The HTTP API: flask-smorest blueprints under /api/v1."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from mdcms_api.api import (
+    authors,
+    caching,
+    cors,
+    db_session,
+    docs,
+    health,
+    keywords,
+    pages,
+    posts,
+    sites,
+)
+from mdcms_api.api.blueprint import MAX_SLUG_LENGTH, SlugConverter
+from mdcms_api.api.errors import ProblemApi
+
+RESOURCES = (sites, posts, authors, keywords, pages, health)
+
+
+def _slug_parameter(_converter: SlugConverter) -> dict[str, object]:
+    return {"type": "string", "minLength": 1, "maxLength": MAX_SLUG_LENGTH}
+
+
+def init_api(app: Flask) -> ProblemApi:
+    """Register the API's blueprints, error handlers, caching and CORS on ``app``."""
+    docs.configure(app)
+    app.url_map.converters["slug"] = SlugConverter
+    api = ProblemApi(app)
+    api.register_converter(
+        SlugConverter, lambda _: {"type": "string", "maxLength": MAX_SLUG_LENGTH}
+    )
+    docs.register_components(api.spec)
+    for resource in RESOURCES:
+        api.register_blueprint(resource.blp)
+    # Load balancers probe /healthz; the documented path is /api/v1/healthz.
+    app.add_url_rule("/healthz", "healthz", app.view_functions["health.healthz"])
+    db_session.init_app(app)
+    caching.init_app(app)
+    cors.init_app(app)
+    return api
