@@ -25,7 +25,7 @@ def _etag_like_the_api(response: Response) -> Response:
 
 
 @pytest.fixture
-def app(tmp_path) -> Flask:
+def toy_app(tmp_path) -> Flask:
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     app.add_url_rule("/big", "big", lambda: DOCUMENT)
     app.add_url_rule("/tiny", "tiny", lambda: {"ok": True})
@@ -42,8 +42,8 @@ def app(tmp_path) -> Flask:
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(toy_app):
+    return toy_app.test_client()
 
 
 def identity_etag(client) -> str:
@@ -108,3 +108,21 @@ def test_markdown_is_compressed(client):
     response = client.get("/post.md", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.get_data()).startswith(b"# Title")
+
+
+def test_the_api_revalidates_each_representation(app, import_site, sample_sites):
+    """The real API on each backend: its ETag hook runs before compression."""
+    import_site(sample_sites / "techblog")
+    client = app.test_client()
+    url = "/api/v1/sites/techblog/posts"
+    plain = client.get(url)
+    etag = plain.get_etag()[0]
+    for encoding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        compressed = client.get(url, headers={"Accept-Encoding": encoding})
+        assert compressed.headers["ETag"] == f'"{etag}:{encoding}"'
+        assert decode(compressed.get_data()) == plain.get_data()
+        again = client.get(
+            url, headers={"Accept-Encoding": encoding, "If-None-Match": compressed.headers["ETag"]}
+        )
+        assert (again.status_code, again.get_data()) == (304, b"")
+    assert client.get(url, headers={"If-None-Match": f'"{etag}"'}).status_code == 304
