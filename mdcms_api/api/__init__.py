@@ -16,8 +16,9 @@ from mdcms_api.api import (
     posts,
     sites,
 )
-from mdcms_api.api.blueprint import MAX_SLUG_LENGTH, SlugConverter
+from mdcms_api.api.blueprint import SlugConverter
 from mdcms_api.api.errors import ProblemApi
+from mdcms_api.api.schemas import MAX_SLUG_LENGTH
 
 RESOURCES = (sites, posts, authors, keywords, pages, health)
 

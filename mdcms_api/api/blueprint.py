@@ -11,8 +11,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
 from mdcms_api.api.errors import validation_status
-
-MAX_SLUG_LENGTH = 300  # the slug columns' size
+from mdcms_api.api.schemas import MAX_SLUG_LENGTH
 
 
 class StrictQueryParser(FlaskParser):

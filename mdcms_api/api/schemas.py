@@ -19,7 +19,7 @@ from mdcms_api.storage.term_queries import TERM_SORTS
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 2**31 - 1  # far past any real list; keeps generated clients on 32-bit integers
-MAX_SLUG_LENGTH = 300
+MAX_SLUG_LENGTH = 300  # the slug columns' size
 RELATED_KEYWORDS_LIMIT = 10
 
 
