@@ -7,6 +7,7 @@ import mdcms_api.storage.models  # noqa: F401 - registers every table on the met
 from mdcms_api.storage.db import make_engine
 from mdcms_api.storage.migrations import database_url_for_alembic
 from mdcms_api.storage.models import Base
+from mdcms_api.storage.search import not_a_search_table
 
 
 def run_migrations(connection: Connection) -> None:
@@ -16,6 +17,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=not_a_search_table,
     )
     with context.begin_transaction():
         context.run_migrations()
