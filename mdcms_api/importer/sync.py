@@ -28,6 +28,7 @@ from mdcms_api.storage.models import (
     post_keywords,
     utcnow,
 )
+from mdcms_api.storage.search import Kind, SearchEntry, search_index_for
 
 CONFIG_FILE = "config.yml"
 # Bump when parsing changes what is stored, so that the next sync re-reads every file.
@@ -119,6 +120,7 @@ class SiteSync:
         self.options = options
         self.report = ImportReport(site=options.site, dry_run=options.dry_run)
         self._term_ids: dict[type[Author] | type[Keyword], dict[str, int]] = {}
+        self.search = search_index_for(session)
 
     # -- the steps -------------------------------------------------------------------------
 
@@ -214,6 +216,8 @@ class SiteSync:
             for path in gone:
                 self.session.execute(delete(model).where(model.id == files[path].id))
                 self.report.removed.append(path)
+            # search: the removed documents leave the index in the same transaction
+            self.search.remove(self.session, _kind(model), [files[path].id for path in gone])
         duplicates = self._duplicate_slugs(scan)
         for done, source in enumerate(scan.documents, start=1):
             model = Post if source.kind == "post" else Page
@@ -322,6 +326,9 @@ class SiteSync:
             self._link_terms(
                 site, document_id, post_keywords, "keyword_id", Keyword, prepared.document.keywords
             )
+        # search: the document's entry follows its row, drafts included (readers' queries
+        # filter them out; previews find them)
+        self.search.put(self.session, _search_entry(site, model, document_id, prepared))
 
     def _link_terms(
         self, site: Site, post_id: int, table: Any, column: str, model: Any, terms: list[Term]
@@ -385,6 +392,25 @@ def prepare(
     except RecursionError as error:
         raise ContentError("the markdown is nested too deeply to render") from error
     return Prepared(source, content_hash, document, rendered)
+
+
+def _kind(model: type[Post] | type[Page]) -> Kind:
+    return "post" if model is Post else "page"
+
+
+def _search_entry(
+    site: Site, model: type[Post] | type[Page], document_id: int, prepared: Prepared
+) -> SearchEntry:
+    document = prepared.document
+    return SearchEntry(
+        kind=_kind(model),
+        doc_id=document_id,
+        site_id=site.id,
+        title=document.title,
+        keywords=", ".join(keyword.name for keyword in document.keywords),
+        description=document.description or "",
+        body=prepared.rendered.text,  # the renderer's plain text: no markdown syntax, no HTML
+    )
 
 
 def _row_values(prepared: Prepared) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mdcms_api.storage.models import Author, Keyword, Page, Post, Site
+from mdcms_api.storage.search import search_index_for
 
 
 def site_overview(session: Session) -> list[tuple[str, str, int, int]]:
@@ -22,6 +23,7 @@ def remove_site(session: Session, slug: str) -> bool:
     if site_id is None:
         return False
     # Children first, explicitly: no reliance on every connection having SQLite's foreign keys on.
+    search_index_for(session).remove_site(session, site_id)
     for model in (Post, Page, Author, Keyword):
         session.execute(delete(model).where(model.site_id == site_id))
     session.execute(delete(Site).where(Site.id == site_id))
