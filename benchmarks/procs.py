@@ -27,6 +27,7 @@ class Measured:
 
     seconds: float
     peak_rss: int  # bytes
+    cpu_seconds: float  # user + system: less sensitive than wall time to other work
     returncode: int
     output: str
 
@@ -95,7 +96,8 @@ def run_measured(
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
     peak = max(usage.ru_maxrss * 1024, sampler.peak)  # ru_maxrss is in KiB on Linux
-    return Measured(seconds, peak, child.returncode, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, peak, cpu, child.returncode, output)
 
 
 def _kill_group(pid: int) -> None:

@@ -1,4 +1,4 @@
-"""Profiles behind the numbers: `python -m benchmarks.profile import|endpoint` (cProfile)."""
+"""Profiles behind the numbers: `python -m benchmarks.profile import|resync|endpoint` (cProfile)."""
 
 from __future__ import annotations
 
@@ -55,14 +55,21 @@ def summarise(path: Path, top: int = 20) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
-def profile_import(size: int, seed: int) -> Path:
-    """cProfile a whole `flask import-site` subprocess on a fresh database."""
+def profile_import(size: int, seed: int, *, resync: bool) -> Path:
+    """cProfile a whole `flask import-site` subprocess: a full import, or a no-change re-sync."""
     corpus = ensure_corpus(size, seed)
-    site = work_site(corpus)
-    out = PROFILES / f"import-{size}.prof"
+    if resync:
+        url = ensure_imported(corpus, "sqlite")
+        site = CACHE_DIR / "work" / corpus.root.name
+        site = site if site.is_dir() else work_site(corpus)
+        # Bring the database up to date first, so that the profiled run changes nothing.
+        run_measured(import_argv(site), env={**os.environ, "DATABASE_URL": url})
+    else:
+        url, site = fresh_database("sqlite", size), work_site(corpus)
+    out = PROFILES / f"{'resync' if resync else 'import'}-{size}.prof"
     flask = import_argv(site)[1:]  # the CLI's arguments, run under `python -m cProfile`
     argv = [str(VENV_BIN / "python"), "-m", "cProfile", "-o", str(out), "-m", "flask", *flask]
-    env = {**os.environ, "DATABASE_URL": fresh_database("sqlite", size)}
+    env = {**os.environ, "DATABASE_URL": url}
     measured = run_measured(argv, env=env, timeout=120 + size * 0.5)
     print(measured.output.strip().splitlines()[-1])
     print(f"wall time under cProfile: {measured.seconds:.1f} s")
@@ -90,7 +97,9 @@ def profile_endpoint(size: int, seed: int, path: str, requests: int, headers: li
     elapsed = time.perf_counter() - started
     each = elapsed / requests * 1000
     print(f"{path}: {response.status_code}, {each:.2f} ms a request under cProfile")
-    out = PROFILES / f"endpoint-{size}.prof"
+    label = re.sub(r"[^a-z0-9]+", "-", path.rsplit("/posts", 1)[-1].lower()).strip("-") or "list"
+    conditional = "-304" if extra.get("If-None-Match") else ""
+    out = PROFILES / f"endpoint-{size}-{label[:40]}{conditional}.prof"
     profiler.dump_stats(out)
     return out
 
@@ -98,7 +107,7 @@ def profile_endpoint(size: int, seed: int, path: str, requests: int, headers: li
 def main(argv: list[str] | None = None) -> None:
     """Profile the import or one endpoint, then print the summary."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
-    parser.add_argument("what", choices=("import", "endpoint"))
+    parser.add_argument("what", choices=("import", "resync", "endpoint"))
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--path", default=LIST_PATH, help="endpoint: path and query")
@@ -109,8 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args(argv)
     PROFILES.mkdir(parents=True, exist_ok=True)
-    if args.what == "import":
-        out = profile_import(args.size, args.seed)
+    if args.what in ("import", "resync"):
+        out = profile_import(args.size, args.seed, resync=args.what == "resync")
     else:
         out = profile_endpoint(args.size, args.seed, args.path, args.requests, args.headers)
     summarise(out, args.top)

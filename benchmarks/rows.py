@@ -29,6 +29,10 @@ def _seconds(measured: Sequence[Measured]) -> float:
     return median([m.seconds for m in measured])
 
 
+def _cpu(measured: Sequence[Measured]) -> float:
+    return median([m.cpu_seconds for m in measured])
+
+
 def _peak(measured: Sequence[Measured]) -> float:
     return mb(max(m.peak_rss for m in measured))
 
@@ -38,7 +42,8 @@ def full_import_rows(results: ImportResults, peer: Sequence[Measured]) -> list[R
     n, rows = results.n, []
     seconds = _seconds(results.full)
     value = f"{seconds:.1f} s ({n / seconds:.0f} posts/s)"
-    rows.append(Row(f"import {n}: full", value, note=_runs(results.full)))
+    note = f"{_runs(results.full)}, CPU {_cpu(results.full):.1f} s"
+    rows.append(Row(f"import {n}: full", value, note=note))
     if n == TARGET_SIZE:
         rows.append(
             at_most(
@@ -55,7 +60,8 @@ def full_import_rows(results: ImportResults, peer: Sequence[Measured]) -> list[R
 def _peer_rows(n: int, seconds: float, peer: Sequence[Measured]) -> list[Row]:
     theirs = _seconds(peer)
     value = f"{theirs:.1f} s ({n / theirs:.0f} posts/s), peak RSS {_peak(peer):.0f} MB"
-    rows = [Row(f"markdown-to-sqlite {n}: full", value, note=_runs(peer))]
+    note = f"{_runs(peer)}, CPU {_cpu(peer):.1f} s"
+    rows = [Row(f"markdown-to-sqlite {n}: full", value, note=note)]
     ratio = seconds / theirs
     label = f"import {n}: our time / markdown-to-sqlite's"
     if n == TARGET_SIZE:
@@ -75,7 +81,7 @@ def resync_rows(results: ImportResults) -> list[Row]:
         if not runs:
             continue
         metric = f"import {results.n}: {label}"
-        note = f"{_runs(runs)}, peak RSS {_peak(runs):.0f} MB"
+        note = f"{_runs(runs)}, CPU {_cpu(runs):.2f} s, peak RSS {_peak(runs):.0f} MB"
         if results.n == TARGET_SIZE:
             rows.append(at_most(metric, _seconds(runs), limit, ".2f", unit=" s", note=note))
         else:
