@@ -26,15 +26,24 @@ def parse_datetime(value: object, tz: tzinfo, *, end_of_day: bool = False) -> da
     and an optional offset or "Z". A date alone is 00:00 of that day, or its last instant with
     ``end_of_day`` (so a "to" bound includes the whole day). Anything else raises ContentError.
     """
+    parsed = _parse_value(value, tz, end_of_day=end_of_day)
+    if parsed is None:
+        raise ContentError(f"{_show(value)} is not a date; use {ACCEPTED_FORMATS}")
+    try:
+        parsed.astimezone(UTC)  # stored as UTC: year 1 or 9999 with an offset cannot be
+    except OverflowError:
+        raise ContentError(f"{_show(value)} is too far in the past or future") from None
+    return parsed
+
+
+def _parse_value(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=tz)
     if isinstance(value, date):
         return _day_bound(value, tz, end_of_day=end_of_day)
     if isinstance(value, str):
-        parsed = _parse_text(value.strip(), tz, end_of_day=end_of_day)
-        if parsed is not None:
-            return parsed
-    raise ContentError(f"{_show(value)} is not a date; use {ACCEPTED_FORMATS}")
+        return _parse_text(value.strip(), tz, end_of_day=end_of_day)
+    return None
 
 
 def _parse_text(text: str, tz: tzinfo, *, end_of_day: bool) -> datetime | None:

@@ -72,6 +72,8 @@ _KNOWN_KEYS = frozenset(
     }
 )
 DEFAULT_SORT = 100
+MAX_NAME_CHARS = 200  # an author, keyword or section id; their slugs must fit a column too
+MAX_TERMS = {"author": 20, "keywords": 100}
 SORT_RANGE = range(-(2**31), 2**31)  # a database INTEGER column holds it everywhere
 
 
@@ -143,7 +145,7 @@ class _FrontMatterFields:
         document.description = self.text("description")
         document.draft = self.boolean("draft")
         document.sort = self.integer("sort")
-        document.section_id = self.text("section-id")
+        document.section_id = self.section_id()
         document.language = self.language()
         document.extra = self.extra()
 
@@ -184,7 +186,13 @@ class _FrontMatterFields:
             slug = slugify(name)
             if not slug:
                 raise self.error(key, f"{name!r} has no letters or digits to make a name from")
+            if max(len(name), len(slug)) > MAX_NAME_CHARS:
+                raise self.error(
+                    key, f"{name[:40]!r}... is longer than {MAX_NAME_CHARS} characters"
+                )
             terms.setdefault(slug, Term(slug=slug, name=name))
+        if len(terms) > MAX_TERMS[key]:
+            raise self.error(key, f"{len(terms)} entries; at most {MAX_TERMS[key]} are allowed")
         return list(terms.values())
 
     def boolean(self, key: str) -> bool:
@@ -207,6 +215,12 @@ class _FrontMatterFields:
         if value not in SORT_RANGE:
             raise self.error(key, f"{value} is out of range; keep it within ±2147483647")
         return value
+
+    def section_id(self) -> str | None:
+        section = self.text("section-id")
+        if section is not None and len(section) > MAX_NAME_CHARS:
+            raise self.error("section-id", f"longer than {MAX_NAME_CHARS} characters")
+        return section
 
     def language(self) -> str:
         tag = self.text("language")

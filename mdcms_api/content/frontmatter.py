@@ -171,10 +171,23 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         raise ContentError("YAML reads this as yes/no (true/false); put the text in quotes")
     if isinstance(value, str):
-        return value.strip()
+        return check_no_control_characters(value).strip()
     if isinstance(value, int | float | date):
         return json_safe(value) if isinstance(value, date) else str(value)
     raise ContentError("must be text, not a list or mapping")
+
+
+# C0 controls but tab, newline and carriage return: a YAML escape such as "\0" can write them,
+# PostgreSQL refuses NUL in text, and none of them means anything in a title or a name.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_no_control_characters(text: str) -> str:
+    """Return ``text``; ContentError if it holds an invisible control character."""
+    found = _CONTROL_CHARACTER.search(text)
+    if found is not None:
+        raise ContentError(f"contains the control character U+{ord(found[0]):04X}; remove it")
+    return text
 
 
 def json_safe(value: Any) -> Any:
@@ -191,6 +204,8 @@ def json_safe(value: Any) -> Any:
         raise ContentError(".nan and .inf have no JSON form; put the value in quotes")
     if isinstance(value, bytes):
         raise ContentError("binary data (!!binary) cannot be kept; link to a file instead")
+    if isinstance(value, str):
+        return check_no_control_characters(value)
     return value
 
 

@@ -21,6 +21,7 @@ DEFAULT_LANGUAGE = "en"
 
 # The shape of a BCP 47 tag (en, nb-NO, zh-Hant-TW); whether the subtags exist is not checked.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
+MAX_LANGUAGE_TAG_CHARS = 35  # BCP 47's longest practical tags; the database column holds 35
 
 
 @dataclass(frozen=True)
@@ -115,4 +116,6 @@ def check_language_tag(tag: str) -> str:
     """Return ``tag`` if it looks like a BCP 47 language code; ContentError otherwise."""
     if _LANGUAGE_TAG.fullmatch(tag) is None:
         raise ContentError(f"{tag!r} is not a language code such as en, nb or pt-BR")
+    if len(tag) > MAX_LANGUAGE_TAG_CHARS:
+        raise ContentError(f"{tag!r} is longer than {MAX_LANGUAGE_TAG_CHARS} characters")
     return tag

@@ -33,12 +33,20 @@ class SiteScan:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
-def _inside(root: Path, path: Path) -> bool:
+def _link_problem(root: Path, link: Path) -> str | None:
+    """Why a symbolic link must not be followed, or None when it stays inside the site."""
     try:
-        path.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
+        target = link.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return "a link that leads nowhere (a loop): not followed"
+    if not target.is_relative_to(root):
+        return "a link to a file outside the site folder: not followed"
+    return None
+
+
+def _printable(relative: str) -> str:
+    """The path for a report line, even when the file name is not valid UTF-8."""
+    return relative.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _walk(root: Path, folder: str, scan: SiteScan) -> list[tuple[str, os.stat_result]]:
@@ -55,10 +63,13 @@ def _walk(root: Path, folder: str, scan: SiteScan) -> list[tuple[str, os.stat_re
                 continue
             full = here / name
             relative = full.relative_to(root).as_posix()
-            if full.is_symlink() and not _inside(root, full):
-                scan.skipped.append(
-                    (relative, "a link to a file outside the site folder: not followed")
-                )
+            if not relative.isprintable() or _printable(relative) != relative:
+                # undecodable bytes (surrogate escapes) or control characters in the name
+                scan.skipped.append((_printable(relative), "the file name is not valid text"))
+                continue
+            problem = _link_problem(root, full) if full.is_symlink() else None
+            if problem is not None:
+                scan.skipped.append((relative, problem))
                 continue
             try:
                 stat = full.stat()
