@@ -12,10 +12,11 @@ from mdcms_api.api.site_context import SiteContext, set_current_site, zone_of
 from mdcms_api.storage.site_queries import find_site, site_versions
 
 
-def open_site(slug: str, *, preview: bool = False) -> SiteContext:
+def open_site(slug: str, *, preview: bool = False, variant: str = "") -> SiteContext:
     """The site ``slug`` for this request; answers 404, 401 or 304 itself.
 
     One small query finds the site; when the client's copy is current, that is all it costs.
+    ``variant`` names the representation (a media type) when one URL has several.
     """
     include_drafts = preview_granted(preview)
     site = find_site(read_session(), slug)
@@ -24,7 +25,11 @@ def open_site(slug: str, *, preview: bool = False) -> SiteContext:
     context = SiteContext(site=site, zone=zone_of(site.timezone), preview=include_drafts)
     set_current_site(context)
     check_cache(
-        site.id, site.content_version, last_modified=site.last_import_at, private=include_drafts
+        site.id,
+        site.content_version,
+        variant,
+        last_modified=site.last_import_at,
+        private=include_drafts,
     )
     return context
 

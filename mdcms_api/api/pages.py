@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
+
+from mdcms_api.api import formats
 from mdcms_api.api.blueprint import Blueprint
 from mdcms_api.api.db_session import read_session
 from mdcms_api.api.docs import API_PREFIX, LIST_HEADERS, RESOURCE_HEADERS
@@ -43,16 +46,17 @@ def list_pages(args: dict[str, Any], site: str) -> tuple[dict[str, Any], dict[st
 
 
 @blp.route("/<slug:slug>")
-@blp.doc(operationId="getPage")
+@blp.doc(operationId="getPage", responses=formats.ALTERNATIVE_RESPONSES)
 @blp.arguments(PreviewQuerySchema, location="query")
 @blp.response(200, PageSchema, headers=RESOURCE_HEADERS)
-@alt_responses(blp, 304, 400, 401, 404, 422, 500)
-def get_page(args: dict[str, Any], site: str, slug: str) -> Page:
+@alt_responses(blp, 304, 400, 401, 404, 406, 422, 500)
+def get_page(args: dict[str, Any], site: str, slug: str) -> Page | Response:
     """Get a page with its HTML, markdown and table of contents."""
-    context = open_site(site, preview=args["preview"])
+    media_type = formats.negotiate()
+    context = open_site(site, preview=args["preview"], variant=media_type)
     page = page_queries.get_page(
         read_session(), context.site.id, slug, include_drafts=context.preview
     )
     if page is None:
         not_found("page", slug)
-    return page
+    return page if media_type == formats.JSON else formats.document_response(page, media_type)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
+
+from mdcms_api.api import formats
 from mdcms_api.api.blueprint import Blueprint
 from mdcms_api.api.db_session import read_session
 from mdcms_api.api.docs import API_PREFIX, LIST_HEADERS, RESOURCE_HEADERS
@@ -59,17 +62,20 @@ def list_posts(args: dict[str, Any], site: str) -> tuple[dict[str, Any], dict[st
 
 
 @blp.route("/<slug:slug>")
-@blp.doc(operationId="getPost")
+@blp.doc(operationId="getPost", responses=formats.ALTERNATIVE_RESPONSES)
 @blp.arguments(PreviewQuerySchema, location="query")
 @blp.response(200, PostSchema, headers=RESOURCE_HEADERS)
-@alt_responses(blp, 304, 400, 401, 404, 422, 500)
-def get_post(args: dict[str, Any], site: str, slug: str) -> Post:
+@alt_responses(blp, 304, 400, 401, 404, 406, 422, 500)
+def get_post(args: dict[str, Any], site: str, slug: str) -> Post | Response:
     """Get a post with its HTML, markdown, table of contents and neighbours."""
-    context = open_site(site, preview=args["preview"])
+    media_type = formats.negotiate()
+    context = open_site(site, preview=args["preview"], variant=media_type)
     session = read_session()
     post = post_queries.get_post(session, context.site.id, slug, include_drafts=context.preview)
     if post is None:
         not_found("post", slug)
+    if media_type != formats.JSON:
+        return formats.document_response(post, media_type)
     # Not mapped columns: the read-only session never writes them, the schema reads them.
     post.previous, post.next = post_queries.neighbours(
         session, post, include_drafts=context.preview
