@@ -106,6 +106,11 @@ def test_words_are_stemmed(blog, find):
     assert set(slugs(find("serving"))) == {"api"}
 
 
+def test_there_are_no_stop_words(blog, find):
+    assert slugs(find("about")) == ["about", "cafe"]
+    assert slugs(find('"the site"')) == ["api"]
+
+
 def test_both_kinds_are_found_and_can_be_narrowed(blog, find):
     hits = find("cafe").hits
     assert {(hit.kind, hit.slug) for hit in hits} == {("post", "cafe"), ("page", "about")}

@@ -117,7 +117,10 @@ class SqliteSearchIndex(SearchIndex):
         rank = -func.bm25(literal_column("search_index"), *_WEIGHTS, type_=Float)
         return select(*_kind_and_id(), rank.label("rank")).where(
             _MATCH(match_expression(query)),
-            search_index.c.rowid.in_(_site_rowids(site_id, kinds)),
+            # "rowid + 0", not "rowid": a bare rowid IN (...) is handed to FTS5, which then
+            # runs the whole query once per document of the site (1 s instead of 11 ms for
+            # 10,000 posts). As an expression it is a plain filter on the matches instead.
+            (search_index.c.rowid + 0).in_(_site_rowids(site_id, kinds)),
         )
 
     def snippets(
