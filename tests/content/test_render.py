@@ -40,11 +40,11 @@ def test_strikethrough():
 def test_task_list_checkboxes_are_disabled():
     html = render("- [x] done\n- [ ] todo").html
     assert '<ul class="task-list">' in html
-    assert (
-        '<li class="task-list-item"><input checked="" disabled="" type="checkbox"> done</li>'
-        in html
-    )
-    assert '<li class="task-list-item"><input disabled="" type="checkbox"> todo</li>' in html
+    # nh3 adds forced attributes in no fixed order.
+    checkbox = r'<input (?=[^>]*checked="")(?=[^>]*disabled="")(?=[^>]*type="checkbox")[^>]*>'
+    assert re.search(rf'<li class="task-list-item">{checkbox} done</li>', html)
+    unchecked = r'<input (?![^>]*checked)(?=[^>]*disabled="")(?=[^>]*type="checkbox")[^>]*>'
+    assert re.search(rf'<li class="task-list-item">{unchecked} todo</li>', html)
 
 
 def test_bare_url_autolink_gets_rel():
@@ -198,7 +198,7 @@ def test_deep_lists_on_one_line_raise_content_error(marker):
 
 
 def test_deep_indented_lists_raise_content_error():
-    body = "\n".join("    " * level + "- item" for level in range(500))
+    body = "\n".join("    " * level + "- item" for level in range(200))
     with pytest.raises(ContentError, match="nesting deeper than") as info:
         render(body)
     assert info.value.line == 65
@@ -221,8 +221,8 @@ def test_ten_megabyte_body_is_refused_quickly():
 
 
 def test_large_body_under_the_limit_renders():
-    rendered = render("Some words in a paragraph.\n\n" * 40_000)
-    assert rendered.word_count == 200_000
+    rendered = render("Some words in a paragraph.\n\n" * 16_000)
+    assert rendered.word_count == 80_000
 
 
 def test_fingerprint_changes_with_settings():

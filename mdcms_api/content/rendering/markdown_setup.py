@@ -8,6 +8,10 @@ from dataclasses import dataclass
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
+from mdcms_api.content.rendering.components import ComponentExtension
+from mdcms_api.content.rendering.inline_budget import InlineBudgetExtension
+from mdcms_api.content.rendering.inline_footnotes import InlineFootnoteExtension
+from mdcms_api.content.rendering.links import LinkExtension
 from mdcms_api.content.rendering.state import DocumentState
 
 _GFM_EXTENSIONS = [
@@ -26,6 +30,8 @@ _GFM_EXTENSIONS = [
 _GFM_CONFIG = {
     # Heading ids only; an empty marker turns off the `[TOC]` text replacement.
     "toc": {"marker": "", "slugify": slugify_unicode},
+    # Number footnotes in reading order, so inline footnotes (defined at the end) fit in.
+    "footnotes": {"USE_DEFINITION_ORDER": False},
     # `align=` instead of `style=`, which the sanitizer strips.
     "tables": {"use_align_attribute": True},
     "pymdownx.highlight": {"use_pygments": False},
@@ -45,7 +51,15 @@ class Converter:
 def _build() -> Converter:
     state = DocumentState()
     md = markdown.Markdown(
-        extensions=list(_GFM_EXTENSIONS), extension_configs=_GFM_CONFIG, output_format="html"
+        extensions=[
+            *_GFM_EXTENSIONS,
+            ComponentExtension(state),
+            InlineBudgetExtension(),
+            InlineFootnoteExtension(),
+            LinkExtension(state),
+        ],
+        extension_configs=_GFM_CONFIG,
+        output_format="html",
     )
     return Converter(md=md, state=state)
 

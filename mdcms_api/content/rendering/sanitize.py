@@ -33,7 +33,8 @@ _FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _ALLOWED_CLASS = re.compile(
-    r"(?:language-[\w#+.-]+|callout(?:-[\w-]+)?|tabs?(?:-[\w-]+)?|task-list(?:-[\w-]+)?"
+    r"(?:language-[\w#+.-]+|callout(?:-[\w-]+)?|tabs?(?:-[\w-]+)?|accordion(?:-[\w-]+)?"
+    r"|task-list(?:-[\w-]+)?"
     r"|footnote(?:-[\w-]+)?|mdcms-[\w-]+|toc)",
     re.ASCII,
 )
