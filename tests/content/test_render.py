@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -231,3 +232,75 @@ def test_fingerprint_changes_with_settings():
     assert base.fingerprint() != RenderSettings(site="other").fingerprint()
     assert base.fingerprint() != RenderSettings(site="demo", callouts={"x": "y"}).fingerprint()
     assert re.fullmatch(r"[0-9a-f]{64}", base.fingerprint())
+
+
+# Inline footnotes
+
+
+def test_inline_footnote_becomes_a_numbered_footnote():
+    html = render("Claim^[Source: *the* book.] and more[^n].\n\n[^n]: Named.").html
+    assert '<sup id="h-fnref:inline-1"><a class="footnote-ref" href="#h-fn:inline-1"' in html
+    assert re.search(r'<li id="h-fn:inline-1">\s*<p>Source: <em>the</em> book\.', html)
+    # Numbered in reading order: the inline note first, the named one second.
+    assert re.search(r'href="#h-fn:inline-1"[^>]*>1</a>', html)
+    assert re.search(r'href="#h-fn:n"[^>]*>2</a>', html)
+
+
+def test_inline_footnote_with_nested_brackets_and_newline():
+    text = render("A^[see [the docs](https://example.com)\nfor more] B").text
+    assert text == "A B\nsee the docs for more"
+
+
+def test_inline_footnote_syntax_in_code_is_left_alone():
+    html = render("`^[not a note]`\n\n```\n^[nor this]\n```").html
+    assert "<code>^[not a note]</code>" in html
+    assert "<code>^[nor this]</code>" in html
+    assert "footnote" not in html
+
+
+def test_unclosed_inline_footnote_stays_text():
+    assert render("x ^[open\n\nnext]").html == "<p>x ^[open</p>\n<p>next]</p>"
+
+
+def test_inline_footnote_label_avoids_existing_labels():
+    html = render("a^[inline] b[^inline-1]\n\n[^inline-1]: Writer's own.").html
+    assert "Writer's own." in html
+    assert '<li id="h-fn:inline-2">' in html
+
+
+# Pathological inline markup stays fast
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 8000,
+        "![" * 8000,
+        "^[" * 8000,
+        "[x](" * 8000,
+        "[" * 8000 + "]" * 8000,
+        "<a " * 8000,
+        "<http://a" * 8000,
+        ("[" * 1000 + "\n\n") * 200,
+        "*a " * 150_000,
+    ],
+    ids=["brackets", "images", "notes", "parens", "nested", "tags", "autolinks", "many", "em"],
+)
+def test_markup_soup_renders_as_text(body):
+    rendered = render(body)
+    assert "<a " not in rendered.html
+    assert rendered.word_count > 0
+
+
+def test_ordinary_long_post_keeps_its_links():
+    paragraph = "Words and a [link](https://example.com/x) and *emphasis*, twice: [b](https://b.example).\n\n"
+    rendered = render(paragraph * 1200)
+    assert rendered.html.count("<a ") == 2400
+    assert rendered.html.count("<em>") == 1200
+
+
+def test_renders_are_independent_across_threads():
+    bodies = [f"[r]\n\n[r]: https://example.com/{n}\n\n## Heading {n}" for n in range(40)]
+    expected = [render(body).html for body in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda body: render(body).html, bodies)) == expected
