@@ -18,9 +18,9 @@ from mdcms_api.api.schemas import (
     PostListSchema,
     PostSchema,
     PreviewQuerySchema,
+    date_bound,
 )
 from mdcms_api.api.site_context import SiteContext
-from mdcms_api.content.dates import parse_datetime
 from mdcms_api.storage import post_queries
 from mdcms_api.storage.models import Post
 from mdcms_api.storage.post_queries import PostFilter
@@ -36,8 +36,8 @@ def post_filter(args: dict[str, Any], context: SiteContext) -> PostFilter:
     return PostFilter(
         authors=tuple(args["author"]),
         keywords=tuple(args["keyword"]),
-        created_from=start and parse_datetime(start, context.zone),
-        created_to=end and parse_datetime(end, context.zone, end_of_day=True),
+        created_from=start and date_bound(start, context.zone),
+        created_to=end and date_bound(end, context.zone, end_of_day=True),
         include_drafts=context.preview,
     )
 

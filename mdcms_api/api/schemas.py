@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from flask import url_for
@@ -21,6 +21,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 2**31 - 1  # far past any real list; keeps generated clients on 32-bit integers
 MAX_SLUG_LENGTH = 300  # the slug columns' size
 RELATED_KEYWORDS_LIMIT = 10
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -29,23 +30,70 @@ RELATED_KEYWORDS_LIMIT = 10
 class SlugParam(fields.String):
     """A slug given as a query parameter: bounded, and without NUL (PostgreSQL rejects it)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(
             validate=[validate.Length(min=1, max=MAX_SLUG_LENGTH), validate.ContainsNoneOf("\x00")],
+            # The document says so too: a client (or a test generator) must not expect NUL to pass.
+            metadata={**(metadata or {}), "pattern": NO_NUL_PATTERN},
             **kwargs,
         )
+
+
+# A local date-time (no offset: the site's time zone) whose pattern admits only real days, so
+# that every value the document allows is one the API accepts. February 29 is left out: the API
+# takes it in leap years, a client writing dates in RFC 3339 can too.
+_YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
+LOCAL_DATETIME_PATTERN = f"^{_YEAR}-{_MONTH_DAY}[T ]{_TIME}$"
+
+
+def date_forms() -> list[dict[str, str]]:
+    """The forms a date parameter takes, as JSON Schema; new objects each time (no YAML anchors)."""
+    return [{"format": "date"}, {"format": "date-time"}, {"pattern": LOCAL_DATETIME_PATTERN}]
 
 
 class DateParam(fields.String):
     """A date or date-time: its form is checked here, it is read in the site's time zone later."""
 
+    def __init__(self, *, description: str) -> None:
+        super().__init__(metadata={"description": description, "anyOf": date_forms()})
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            parse_datetime(text, UTC)
+            date_bound(text, UTC)
         except ContentError as error:
             raise ValidationError(f"Not a date or date-time; use {ACCEPTED_FORMATS}.") from error
         return text
+
+
+# The years whose dates can fall outside what a datetime holds once converted to UTC, and a
+# neighbour of each with the same leap-year rule (so it parses exactly when the original would).
+_EDGE_YEARS = {"0001": "0002", "9999": "9998"}
+
+
+def date_bound(text: str, zone: tzinfo, *, end_of_day: bool = False) -> datetime:
+    """A ``created_from``/``created_to`` value as an instant in ``zone``; ContentError if bad.
+
+    ``0001-01-01`` in a zone east of UTC is before the first instant a datetime holds in UTC
+    (and ``9999-12-31`` west of it after the last): the parser refuses such dates, but as a
+    bound they just mean "from the beginning" or "to the end", so they are clamped.
+    """
+    try:
+        return parse_datetime(text, zone, end_of_day=end_of_day)
+    except ContentError:
+        text = text.strip()
+        if text[:4] not in _EDGE_YEARS:
+            raise
+        # Raises for a malformed value; passes for one that only overflowed.
+        parse_datetime(_EDGE_YEARS[text[:4]] + text[4:], zone, end_of_day=end_of_day)
+        edge = datetime.min if text[:4] == "0001" else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 class SiteDateTime(fields.DateTime):
@@ -134,16 +182,11 @@ class PostListQuerySchema(PageQuerySchema):
         metadata={"description": "Keyword slug; repeat for posts with all of them."},
     )
     created_from = DateParam(
-        metadata={
-            "description": "Created at or after: a date or a date-time (site time zone if no "
-            "offset)."
-        }
+        description="Created at or after: a date or a date-time (site time zone if no offset)."
     )
     created_to = DateParam(
-        metadata={
-            "description": "Created at or before: a date (that whole day) or a date-time (site "
-            "time zone if no offset)."
-        }
+        description="Created at or before: a date (that whole day) or a date-time (site time "
+        "zone if no offset)."
     )
     sort = fields.String(
         load_default="-created",
