@@ -44,6 +44,7 @@ def import_options(site: str, dry_run: bool, strict: bool) -> ImportOptions:
         dry_run=dry_run,
         strict=strict,
         max_file_bytes=config["MDCMS_MAX_FILE_BYTES"],
+        max_asset_bytes=config["MDCMS_MAX_ASSET_BYTES"],
         link_pattern=config["MDCMS_LINK_PATTERN"],
         asset_base_url=asset_base,
     )
@@ -52,6 +53,7 @@ def import_options(site: str, dry_run: bool, strict: bool) -> ImportOptions:
 def _print_report(report: ImportReport) -> None:
     for problem in report.problems:
         click.echo(str(problem), err=problem.severity == "error")
+    click.echo(report.asset_summary())
     click.echo(report.summary())
 
 
@@ -84,7 +86,7 @@ def _run_sync(db: Database, root: Path, options: ImportOptions) -> ImportReport:
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
 @click.option("--strict", is_flag=True, help="Any broken file aborts the whole sync.")
 def import_site_command(path: Path, site_slug: str | None, dry_run: bool, strict: bool) -> None:
-    """Sync a site folder (posts/, pages/, config.yml) into the database."""
+    """Sync a site folder (posts/, pages/, assets/, config.yml) into the database."""
     slug = slugify(site_slug or path.resolve().name)
     if not slug:
         raise click.BadParameter("cannot make a slug of it: pass --site", param_hint="--site")

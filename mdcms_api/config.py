@@ -15,12 +15,20 @@ DEFAULTS: dict[str, Any] = {
     "MDCMS_LINK_PATTERN": "/api/v1/sites/{site}/{kind}s/{slug}",
     "MDCMS_ASSET_BASE_URL": None,
     "MDCMS_MAX_FILE_BYTES": 2 * 1024 * 1024,
+    "MDCMS_MAX_ASSET_BYTES": 20 * 1024 * 1024,
+    # Asset URLs carry no version: a day is a balance between CDN hits and seeing a changed file.
+    "MDCMS_ASSET_MAX_AGE": 86400,
     "MDCMS_JSON_LOGS": False,
     # Where the interactive docs at /api/v1/docs load Swagger UI's scripts from (a CDN by default;
     # point it at a self-hosted copy of swagger-ui-dist where browsers cannot reach the CDN).
     "MDCMS_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
 }
-INT_SETTINGS = {"MDCMS_CACHE_MAX_AGE", "MDCMS_MAX_FILE_BYTES"}
+INT_SETTINGS = {
+    "MDCMS_CACHE_MAX_AGE",
+    "MDCMS_MAX_FILE_BYTES",
+    "MDCMS_MAX_ASSET_BYTES",
+    "MDCMS_ASSET_MAX_AGE",
+}
 BOOL_SETTINGS = {"MDCMS_JSON_LOGS"}
 
 

@@ -20,6 +20,21 @@ class Problem:
 
 
 @dataclass
+class AssetCounts:
+    """What a sync did to the site's assets; their errors are in the report's problems."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the sync changed any asset."""
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
 class ImportReport:
     """The outcome of one sync of one site."""
 
@@ -29,6 +44,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    assets: AssetCounts = field(default_factory=AssetCounts)
     problems: list[Problem] = field(default_factory=list)
     committed: bool = False
     content_version: int | None = None
@@ -48,8 +64,18 @@ class ImportReport:
         """Whether the sync changed any document."""
         return bool(self.added or self.updated or self.removed)
 
+    def asset_summary(self) -> str:
+        """The line about assets the CLI prints just before the summary."""
+        verb = "would be " if self.dry_run else ""
+        assets = self.assets
+        return (
+            f"{self.site}: assets: {len(assets.added)} {verb}added, "
+            f"{len(assets.updated)} {verb}updated, {assets.unchanged} unchanged, "
+            f"{len(assets.removed)} {verb}removed"
+        )
+
     def summary(self) -> str:
-        """The one summary line the CLI prints last."""
+        """The one summary line the CLI prints last (the failed count includes assets)."""
         verb = "would be " if self.dry_run else ""
         counts = (
             f"{len(self.added)} {verb}added, {len(self.updated)} {verb}updated, "

@@ -23,6 +23,15 @@ class SourceFile:
     mtime_ns: int
 
 
+@dataclass(frozen=True)
+class AssetFile:
+    """A file below ``assets/``, with the stat fields that let a re-sync skip it."""
+
+    path: str  # relative to the site root, posix separators: "assets/..."
+    size: int
+    mtime_ns: int
+
+
 @dataclass
 class SiteScan:
     """Everything the importer needs to know about a site folder before reading any document."""
@@ -30,6 +39,7 @@ class SiteScan:
     root: Path
     documents: list[SourceFile] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
+    asset_files: list[AssetFile] = field(default_factory=list)  # the same files, with their stat
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
@@ -81,6 +91,23 @@ def _walk(root: Path, folder: str, scan: SiteScan) -> list[tuple[str, os.stat_re
     return found
 
 
+def _asset_files(root: Path, scan: SiteScan) -> list[AssetFile]:
+    """The files under ``assets/`` that really are there: they are served to anyone."""
+    folder = (root / ASSETS_FOLDER).resolve()
+    found = []
+    for relative, stat in _walk(root, ASSETS_FOLDER, scan):
+        # A link to config.yml, or an assets/ folder that is itself a link out of the site,
+        # must not publish what it points at.
+        target = (root / relative).resolve()
+        if not (target.is_relative_to(root) and target.is_relative_to(folder)):
+            scan.skipped.append(
+                (relative, "a link to a file outside the assets folder: not served")
+            )
+            continue
+        found.append(AssetFile(relative, stat.st_size, stat.st_mtime_ns))
+    return found
+
+
 def scan_site(root: Path) -> SiteScan:
     """List the site's documents (sorted by path) and asset paths."""
     root = root.resolve()
@@ -92,6 +119,7 @@ def scan_site(root: Path) -> SiteScan:
                 continue
             kind, slug = identity
             scan.documents.append(SourceFile(relative, kind, slug, stat.st_size, stat.st_mtime_ns))
-    scan.assets = {relative for relative, _stat in _walk(root, ASSETS_FOLDER, scan)}
+    scan.asset_files = _asset_files(root, scan)
+    scan.assets = {asset.path for asset in scan.asset_files}
     scan.documents.sort(key=lambda source: source.path)
     return scan

@@ -15,6 +15,7 @@ from mdcms_api.content.document import Document, Term, parse_document
 from mdcms_api.content.errors import ContentError
 from mdcms_api.content.render import Rendered, RenderSettings, SiteIndex, render_document
 from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
+from mdcms_api.importer.assets import AssetSync
 from mdcms_api.importer.report import ImportReport, Problem
 from mdcms_api.importer.scan import SiteScan, SourceFile, scan_site
 from mdcms_api.storage.db import Database
@@ -53,6 +54,7 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     max_file_bytes: int = 2 * 1024 * 1024
+    max_asset_bytes: int = 20 * 1024 * 1024
     link_pattern: str = "/api/v1/sites/{site}/{kind}s/{slug}"
     asset_base_url: str = "/api/v1/sites/{site}/assets/"
 
@@ -150,6 +152,10 @@ class SiteSync:
         fingerprint_changed = site.render_fingerprint != _fingerprint(config_bytes, settings)
         site_changed = self._update_site(site, config, config_bytes, settings)
         self._sync_documents(site, scan, config, settings, index, fingerprint_changed, progress)
+        # Assets have ETags of their own: changing one leaves the content version alone.
+        AssetSync(self.session, self.root, site.id, self.options.max_asset_bytes, self.report).run(
+            scan.asset_files
+        )
         if self.report.changed or site_changed:
             site.content_version += 1
             site.last_import_at = utcnow()

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: sites, posts, pages, authors and keywords."""
+"""SQLAlchemy models: sites, posts, pages, authors, keywords and assets."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -192,3 +193,21 @@ class Keyword(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(300))
     name: Mapped[str] = mapped_column(Text)
+
+
+class Asset(Base):
+    """A file from the site's ``assets/`` folder, stored whole: API hosts need no site folder."""
+
+    __tablename__ = "assets"
+    __table_args__ = (UniqueConstraint("site_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)  # below assets/, posix separators
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # size and mtime let a re-sync skip unchanged files without reading them
+    file_mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

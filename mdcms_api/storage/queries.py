@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from mdcms_api.storage.models import Author, Keyword, Page, Post, Site
+from mdcms_api.storage.models import Asset, Author, Keyword, Page, Post, Site
 from mdcms_api.storage.search import search_index_for
 
 
@@ -24,7 +24,7 @@ def remove_site(session: Session, slug: str) -> bool:
         return False
     # Children first, explicitly: no reliance on every connection having SQLite's foreign keys on.
     search_index_for(session).remove_site(session, site_id)
-    for model in (Post, Page, Author, Keyword):
+    for model in (Post, Page, Author, Keyword, Asset):
         session.execute(delete(model).where(model.site_id == site_id))
     session.execute(delete(Site).where(Site.id == site_id))
     return True
