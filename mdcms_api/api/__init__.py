@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from mdcms_api.api import (
+    assets,
     authors,
     caching,
     cors,
@@ -20,7 +21,7 @@ from mdcms_api.api.blueprint import SlugConverter
 from mdcms_api.api.errors import ProblemApi
 from mdcms_api.api.schemas import MAX_SLUG_LENGTH
 
-RESOURCES = (sites, posts, authors, keywords, pages, health)
+RESOURCES = (sites, posts, authors, keywords, pages, assets, health)
 
 
 def _slug_parameter(_converter: SlugConverter) -> dict[str, object]:
