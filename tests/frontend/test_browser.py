@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 SITE = "handbook"
 KEYWORD = "team-rituals"
 QUERY = "seasons"
+PAGE_SIZE = 5  # the page's ?page_size=: the sample site's posts then fill two pages
 TIMEOUT_MS = 10_000
 
 
@@ -157,22 +158,29 @@ def test_a_reader_filters_searches_and_follows_links(
     )
     skipped: list[str] = []
 
-    # 1. The list: every published post, newest first, as the API has them.
+    # 1. The list: every published post, newest first, in pages of PAGE_SIZE, as the API has them.
     _, everything = api_json(api, f"sites/{SITE}/posts", page_size=100)
-    page.goto(f"{frontend_url}?api={api}")
-    page.wait_for_url(f"**#/{SITE}")
-    page.locator(".result-count").filter(has_text="posts").wait_for()
     total = everything["pagination"]["total"]
-    assert page.locator(".result-count").inner_text() == f"{total} posts"
-    assert shown_titles(page) == [post["title"] for post in everything["items"]]
+    titles = [post["title"] for post in everything["items"]]
+    assert total > PAGE_SIZE  # the sample site spans pages
+    page.goto(f"{frontend_url}?api={api}&page_size={PAGE_SIZE}")
+    page.wait_for_url(f"**#/{SITE}")
+    count = page.locator(".result-count")
+    count.filter(has_text="posts").wait_for()
+    assert count.inner_text() == f"{total} posts"
+    assert shown_titles(page) == titles[:PAGE_SIZE]
     assert page.locator(".site-name").inner_text() == "Tidewater Team Handbook"
     assert page.url.split("/")[2] != api.split("/")[2]  # another origin than the API: CORS
+    pages = -(-total // PAGE_SIZE)
+    assert page.locator(".pager-status").inner_text() == f"Page 1 of {pages}"
+    page.get_by_role("link", name="Next →").click()
+    page.locator(".pager-status").filter(has_text=f"Page 2 of {pages}").wait_for()
+    assert shown_titles(page) == titles[PAGE_SIZE : 2 * PAGE_SIZE]
 
     # 2. Filter by a keyword.
     _, tagged = api_json(api, f"sites/{SITE}/posts", keyword=KEYWORD, page_size=100)
     keyword_name = next(k["name"] for k in tagged["items"][0]["keywords"] if k["slug"] == KEYWORD)
     page.select_option("select[name=keyword]", KEYWORD)
-    count = page.locator(".result-count")
     count.filter(has_text=f"tagged {keyword_name}").wait_for()
     assert count.inner_text() == f"{tagged['pagination']['total']} posts tagged {keyword_name}"
     assert shown_titles(page) == [post["title"] for post in tagged["items"]]

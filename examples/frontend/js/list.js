@@ -1,6 +1,6 @@
 // The post list: author and keyword filters, search, and pages from the body's `pagination`.
 
-import { PAGE_SIZE } from "./config.js";
+import { pageSize } from "./config.js";
 import { formatDate, h, plural } from "./dom.js";
 import { documentHref, listHref, navigate } from "./router.js";
 import { renderSnippet } from "./snippet.js";
@@ -98,7 +98,7 @@ function pager(site, filters, pagination) {
 export async function renderList({ api, site, filters, terms }) {
   const params = {
     page: filters.page,
-    page_size: PAGE_SIZE,
+    page_size: pageSize(),
     author: filters.author,
     keyword: filters.keyword,
     q: filters.q,

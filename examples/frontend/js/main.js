@@ -2,14 +2,14 @@
 
 import { ApiError, createApi } from "./api.js";
 import { componentRenderer } from "./components.js";
-import { apiBaseFromLocation } from "./config.js";
+import { apiBase } from "./config.js";
 import { renderDocument } from "./document.js";
 import { h, replace } from "./dom.js";
 import { renderList } from "./list.js";
 import { filtersOf, listHref, navigate, parseRoute } from "./router.js";
 import { renderSidebar } from "./sidebar.js";
 
-const api = createApi(apiBaseFromLocation());
+const api = createApi(apiBase());
 const main = document.getElementById("main");
 const sidebar = document.getElementById("sidebar");
 const searchForm = document.getElementById("search");
