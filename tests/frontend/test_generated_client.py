@@ -18,9 +18,15 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 OPENAPI = REPOSITORY / "openapi.yaml"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 PACKAGE = "mdcms_generated_client"
-# The generator's post hooks only run `ruff` to tidy the generated files (and warn when ruff is
-# not on PATH); the files are thrown away after the test, so the hooks are switched off.
-GENERATOR_CONFIG = "post_hooks: []\n"
+# As the README's generator config: getAsset answers any media type (`*/*` in the spec), which
+# openapi-python-client reads as bytes only when told to. Its post hooks only run `ruff` to tidy
+# the generated files (and warn when ruff is not on PATH): the files are thrown away after the
+# test, so the hooks are switched off here.
+GENERATOR_CONFIG = """\
+content_type_overrides:
+  "*/*": application/octet-stream
+post_hooks: []
+"""
 
 
 class Generated:
@@ -38,6 +44,7 @@ class Generated:
         self.list_authors = load("api.authors.list_authors")
         self.list_keywords = load("api.keywords.list_keywords")
         self.get_site = load("api.sites.get_site")
+        self.get_asset = load("api.assets.get_asset")
 
     def client(self, base_url: str) -> Any:
         return self.package.Client(base_url=base_url, raise_on_unexpected_status=True)
@@ -225,3 +232,22 @@ def test_a_missing_post_is_a_typed_problem(live_api: str, generated: Generated) 
         missing_site = generated.get_site.sync(site="no-such-site", client=client)
         assert isinstance(missing_site, generated.models.Problem)
         assert missing_site.status == 404
+
+
+def test_downloads_an_asset(
+    serve_sites: Callable[..., str], sample_sites: Path, generated: Generated
+) -> None:
+    api = serve_sites("handbook")
+    path = "images/seasons-gradient.png"
+    with generated.client(api) as client:
+        response = generated.get_asset.sync_detailed(site="handbook", path=path, client=client)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/png"
+        assert isinstance(response.parsed, generated.types.File)
+        assert (
+            response.parsed.payload.read() == (sample_sites / "handbook/assets" / path).read_bytes()
+        )
+
+        missing = generated.get_asset.sync(site="handbook", path="images/none.png", client=client)
+        assert isinstance(missing, generated.models.Problem)
+        assert missing.status == 404
