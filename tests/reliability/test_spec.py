@@ -43,7 +43,7 @@ def all_checks() -> list[Any]:
 
 
 def real_parameters(client: FlaskClient) -> dict[str, list[dict[str, Any]]]:
-    """Per operationId, path parameters naming real sites, posts, authors, keywords and pages.
+    """Per operationId, path parameters naming real sites, documents, terms and asset files.
 
     Drafts are among them (listed with the preview token): their URLs are real and must 404.
     """
@@ -62,6 +62,13 @@ def real_parameters(client: FlaskClient) -> dict[str, list[dict[str, Any]]]:
             real.setdefault(operation, []).extend(
                 {"site": slug, "slug": item["slug"]} for item in listed
             )
+    for folder in sorted(SAMPLE_SITES.iterdir()):
+        assets = folder / "assets"
+        real.setdefault("getAsset", []).extend(
+            {"site": folder.name, "path": path.relative_to(assets).as_posix()}
+            for path in sorted(assets.rglob("*"))
+            if path.is_file()
+        )
     return real
 
 
