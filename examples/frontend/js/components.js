@@ -48,7 +48,10 @@ export function componentRenderer(api, site) {
         if (name.includes("byyear")) {
           replace(
             slot,
-            [...byYear(items)].map(([year, posts]) => [h("h3", { text: String(year) }), list(posts)]),
+            [...byYear(items)].map(([year, posts]) => [
+              h("h3", { text: String(year) }),
+              list(posts),
+            ]),
           );
         } else {
           replace(slot, list(items));

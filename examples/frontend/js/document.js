@@ -36,7 +36,8 @@ function neighbours(site, post) {
 }
 
 export async function renderDocument({ api, site, kind, slug, backHref, renderComponent }) {
-  const doc = await api.get(`sites/${encodeURIComponent(site)}/${kind}s/${encodeURIComponent(slug)}`);
+  const path = `sites/${encodeURIComponent(site)}/${kind}s/${encodeURIComponent(slug)}`;
+  const doc = await api.get(path);
   const isPost = kind === "post";
   const header = h(
     "header",

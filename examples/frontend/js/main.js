@@ -56,7 +56,8 @@ function showSite(info) {
 }
 
 function showError(error) {
-  const title = error instanceof ApiError && error.status === 404 ? "Not found" : "Something went wrong";
+  const notFound = error instanceof ApiError && error.status === 404;
+  const title = notFound ? "Not found" : "Something went wrong";
   replace(
     main,
     h(
@@ -64,7 +65,9 @@ function showError(error) {
       { className: "error-box", role: "alert" },
       h("h1", { text: title }),
       h("p", { className: "error-detail", text: error.message }),
-      currentSite ? h("p", {}, h("a", { href: listHref(currentSite), text: "Back to all posts" })) : null,
+      currentSite
+        ? h("p", {}, h("a", { href: listHref(currentSite), text: "Back to all posts" }))
+        : null,
     ),
   );
 }
