@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask, Response, request
@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 SITE = "handbook"
 KEYWORD = "team-rituals"
 QUERY = "seasons"
+PAGE_QUERY = "on call"  # finds the on-call guide, a page, besides posts
 PAGE_SIZE = 5  # the page's ?page_size=: the sample site's posts then fill two pages
 TIMEOUT_MS = 10_000
 
@@ -107,7 +108,11 @@ def api_json(api: str, path: str, **params: Any) -> tuple[int, Any]:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+        body = error.read()
+        try:
+            return error.code, json.loads(body)
+        except ValueError:  # not JSON: keep the text for the assertion message
+            return error.code, body.decode(errors="replace")
 
 
 def reachable(url: str) -> bool:
@@ -265,5 +270,21 @@ def test_a_reader_filters_searches_and_follows_links(
     page.locator(".error-box").wait_for()
     _, problem = api_json(api, f"sites/{SITE}/posts/no-such-post")
     assert page.locator(".error-detail").inner_text() == problem["detail"]
+    # 8. A search without filters also lists the pages that match, as GET /search has them.
+    if not skipped or not skipped[0].startswith("the search step"):
+        _, posts_found = api_json(api, f"sites/{SITE}/posts", q=PAGE_QUERY, page_size=100)
+        _, pages_found = api_json(api, f"sites/{SITE}/search", q=PAGE_QUERY, kind="page")
+        assert pages_found["items"], "the sample site has pages for this query"
+        page.goto(f"{frontend_url}?api={api}&page_size={PAGE_SIZE}#/{SITE}?q={quote(PAGE_QUERY)}")
+        count.filter(has_text=f"matching “{PAGE_QUERY}”").wait_for()
+        hits = page.locator(".page-hits li > a").all_inner_texts()
+        assert hits == [hit["title"] for hit in pages_found["items"][:5]]
+        assert shown_titles(page) == [post["title"] for post in posts_found["items"][:PAGE_SIZE]]
+        assert page.locator(".page-hits .snippet mark").count() >= 1
+        results = tmp_path / "search.png"
+        page.screenshot(path=str(results))
+        with capsys.disabled():
+            print(f"search screenshot: {results}")
+
     if skipped:
         pytest.skip("every other step passed; skipped " + "; ".join(skipped))

@@ -1,5 +1,6 @@
 // The post list: author and keyword filters, search, and pages from the body's `pagination`.
 
+import { ApiError } from "./api.js";
 import { pageSize } from "./config.js";
 import { formatDate, h, plural } from "./dom.js";
 import { documentHref, listHref, navigate } from "./router.js";
@@ -95,6 +96,39 @@ function pager(site, filters, pagination) {
   );
 }
 
+// With a search, the site's pages that match too (GET /search?kind=page), above the posts.
+async function matchingPages(api, site, q) {
+  if (!q) return [];
+  try {
+    const params = { q, kind: "page", page_size: 5 };
+    return (await api.get(`sites/${encodeURIComponent(site)}/search`, params)).items;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return []; // an API without /search
+    throw error;
+  }
+}
+
+function pageHits(site, hits) {
+  if (!hits.length) return null;
+  return h(
+    "section",
+    { className: "page-hits", "aria-labelledby": "page-hits-heading" },
+    h("h2", { id: "page-hits-heading", text: "Matching pages" }),
+    h(
+      "ul",
+      {},
+      hits.map((hit) =>
+        h(
+          "li",
+          {},
+          h("a", { href: documentHref(site, "page", hit.slug), text: hit.title }),
+          renderSnippet(hit.snippet),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function renderList({ api, site, filters, terms }) {
   const params = {
     page: filters.page,
@@ -103,12 +137,17 @@ export async function renderList({ api, site, filters, terms }) {
     keyword: filters.keyword,
     q: filters.q,
   };
-  const body = await api.get(`sites/${encodeURIComponent(site)}/posts`, params);
+  const [body, pages] = await Promise.all([
+    api.get(`sites/${encodeURIComponent(site)}/posts`, params),
+    // Pages have no author or keyword: with those filters, posts only.
+    filters.author || filters.keyword ? [] : matchingPages(api, site, filters.q),
+  ]);
   const { items, pagination } = body;
   const heading = filters.q ? `Search: ${filters.q}` : "Posts";
   return [
     h("h1", { className: "page-title", text: heading }),
     filterForm(site, filters, terms),
+    pageHits(site, pages),
     h("p", {
       className: "result-count",
       role: "status",
