@@ -47,6 +47,7 @@ def import_options(site: str, dry_run: bool, strict: bool) -> ImportOptions:
         max_asset_bytes=config["MDCMS_MAX_ASSET_BYTES"],
         link_pattern=config["MDCMS_LINK_PATTERN"],
         asset_base_url=asset_base,
+        workers=config["MDCMS_IMPORT_WORKERS"],
     )
 
 

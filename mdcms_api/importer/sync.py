@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from mdcms_api.content.document import Document, Term, parse_document
+from mdcms_api.content.document import Term
 from mdcms_api.content.errors import ContentError
-from mdcms_api.content.render import Rendered, RenderSettings, SiteIndex, render_document
+from mdcms_api.content.render import RenderSettings, SiteIndex
 from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
 from mdcms_api.importer.assets import AssetSync
+from mdcms_api.importer.prepare import FileJob, Outcome, PrepareContext, Prepared, prepare_all
 from mdcms_api.importer.report import ImportReport, Problem
-from mdcms_api.importer.scan import SiteScan, SourceFile, scan_site
+from mdcms_api.importer.scan import SiteScan, scan_site
 from mdcms_api.storage.db import Database
 from mdcms_api.storage.models import (
     Author,
@@ -57,16 +58,7 @@ class ImportOptions:
     max_asset_bytes: int = 20 * 1024 * 1024
     link_pattern: str = "/api/v1/sites/{site}/{kind}s/{slug}"
     asset_base_url: str = "/api/v1/sites/{site}/assets/"
-
-
-@dataclass
-class Prepared:
-    """A document read, parsed and rendered, ready to be written."""
-
-    source: SourceFile
-    content_hash: str
-    document: Document
-    rendered: Rendered
+    workers: int = 1  # processes that parse and render when many files changed
 
 
 @dataclass(frozen=True)
@@ -225,9 +217,9 @@ class SiteSync:
             # search: the removed documents leave the index in the same transaction
             self.search.remove(self.session, _kind(model), [files[path].id for path in gone])
         duplicates = self._duplicate_slugs(scan)
-        for done, source in enumerate(scan.documents, start=1):
-            model = Post if source.kind == "post" else Page
-            previous = stored[model].get(source.path)
+        jobs: list[FileJob] = []
+        for source in scan.documents:
+            previous = stored[_model(source.kind)].get(source.path)
             if source.path in duplicates:
                 self.report.problems.append(Problem(source.path, duplicates[source.path]))
             elif (
@@ -237,53 +229,43 @@ class SiteSync:
             ):
                 self.report.unchanged += 1
             else:
-                self._sync_file(site, model, source, previous, config, settings, index, reread_all)
+                known_hash = None if reread_all or previous is None else previous.content_hash
+                jobs.append(FileJob(source, known_hash))
+        context = PrepareContext(self.root, config, settings, index, self.options.max_file_bytes)
+        for done, outcome in enumerate(prepare_all(jobs, context, self.options.workers), 1):
+            model = _model(outcome.job.source.kind)
+            self._apply(site, model, outcome, stored[model].get(outcome.job.source.path))
             if progress is not None:
-                progress(done, len(scan.documents))
+                progress(done, len(jobs))
         self._remove_unused_terms(site)
 
-    def _sync_file(
+    def _apply(
         self,
         site: Site,
         model: type[Post] | type[Page],
-        source: SourceFile,
+        outcome: Outcome,
         previous: StoredFile | None,
-        config: SiteConfig,
-        settings: RenderSettings,
-        index: SiteIndex,
-        reread_all: bool,
     ) -> None:
-        try:
-            raw = self._read(source)
-            content_hash = hashlib.sha256(raw).hexdigest()
-            if previous is not None and previous.content_hash == content_hash and not reread_all:
-                # Touched but not edited: remember the new stat so the next sync skips it cheaply.
-                self.session.execute(
-                    model.__table__.update()
-                    .where(model.id == previous.id)
-                    .values(file_size=source.size, file_mtime_ns=source.mtime_ns)
-                )
-                self.report.unchanged += 1
-                return
-            prepared = prepare(source, raw, content_hash, config, settings, index)
-        except ContentError as error:
-            self._fail(error.at(source.path))
-            return
-        self._write(site, model, prepared, previous)
-        for warning in prepared.document.warnings + prepared.rendered.warnings:
-            self.report.problems.append(Problem(source.path, warning, severity="warning"))
-        (self.report.updated if previous else self.report.added).append(source.path)
-
-    def _read(self, source: SourceFile) -> bytes:
-        if source.size > self.options.max_file_bytes:
-            raise ContentError(
-                f"the file is {source.size:,} bytes, over the limit of "
-                f"{self.options.max_file_bytes:,} (MDCMS_MAX_FILE_BYTES)"
+        """Write what preparing one file gave: its new version, a fresh stat, or an error."""
+        source = outcome.job.source
+        if outcome.error is not None:
+            message, line = outcome.error
+            self.report.problems.append(Problem(source.path, message, line))
+        elif outcome.prepared is None:
+            # Touched but not edited: remember the new stat so the next sync skips it cheaply.
+            assert previous is not None, "only a stored file has a known hash"
+            self.session.execute(
+                model.__table__.update()
+                .where(model.id == previous.id)
+                .values(file_size=source.size, file_mtime_ns=source.mtime_ns)
             )
-        try:
-            return (self.root / source.path).read_bytes()
-        except OSError as error:
-            raise ContentError(f"cannot be read: {error.strerror}") from error
+            self.report.unchanged += 1
+        else:
+            prepared = outcome.prepared
+            self._write(site, model, prepared, previous)
+            for warning in prepared.document.warnings + prepared.rendered.warnings:
+                self.report.problems.append(Problem(source.path, warning, severity="warning"))
+            (self.report.updated if previous else self.report.added).append(source.path)
 
     def _fail(self, error: ContentError) -> None:
         self.report.problems.append(Problem(error.path or "", error.message, error.line))
@@ -373,31 +355,8 @@ class SiteSync:
             )
 
 
-def prepare(
-    source: SourceFile,
-    raw: bytes,
-    content_hash: str,
-    config: SiteConfig,
-    settings: RenderSettings,
-    index: SiteIndex,
-) -> Prepared:
-    """Parse and render one file: pure, so that it can run in another process."""
-    document = parse_document(source.path, raw, config)
-    try:
-        rendered = render_document(
-            document.body,
-            path=source.path,
-            description=document.description,
-            settings=settings,
-            index=index,
-        )
-    except ContentError as error:
-        if error.line is not None:
-            error.line += document.body_line - 1
-        raise
-    except RecursionError as error:
-        raise ContentError("the markdown is nested too deeply to render") from error
-    return Prepared(source, content_hash, document, rendered)
+def _model(kind: str) -> type[Post] | type[Page]:
+    return Post if kind == "post" else Page
 
 
 def _kind(model: type[Post] | type[Page]) -> Kind:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from mdcms_api.importer import sync
+from mdcms_api.importer import prepare
 from mdcms_api.importer.report import ImportReport
 from mdcms_api.storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, make_engine
 from mdcms_api.storage.models import Author, Keyword, Page, Post, Site
@@ -88,7 +88,7 @@ def paused_import(app, import_site, monkeypatch) -> Callable[..., Iterator[list[
     @contextmanager
     def run(root: Path, slug: str) -> Iterator[list[ImportReport]]:
         inside, release = threading.Event(), threading.Event()
-        real_prepare = sync.prepare
+        real_prepare = prepare.prepare
 
         def prepare_after_release(*args, **kwargs):  # type: ignore[no-untyped-def]
             if threading.current_thread() is writer:  # other imports in the test run freely
@@ -96,7 +96,7 @@ def paused_import(app, import_site, monkeypatch) -> Callable[..., Iterator[list[
                 release.wait(timeout=30)
             return real_prepare(*args, **kwargs)
 
-        monkeypatch.setattr(sync, "prepare", prepare_after_release)
+        monkeypatch.setattr(prepare, "prepare", prepare_after_release)
         reports: list[ImportReport] = []
         writer = threading.Thread(target=lambda: reports.append(import_site(root, slug)))
         writer.start()
@@ -106,7 +106,7 @@ def paused_import(app, import_site, monkeypatch) -> Callable[..., Iterator[list[
         finally:
             release.set()
             writer.join(timeout=60)
-            monkeypatch.setattr(sync, "prepare", real_prepare)
+            monkeypatch.setattr(prepare, "prepare", real_prepare)
         assert reports and reports[0].committed
 
     return run

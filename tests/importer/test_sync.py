@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mdcms_api.importer import sync as sync_module
+from mdcms_api.importer import prepare as prepare_module
 from mdcms_api.storage.models import Author, Keyword, Page, Post, Site
 from tests.sites import write_file, write_page, write_post
 
@@ -85,9 +85,9 @@ def test_second_import_reads_nothing_and_changes_nothing(app, import_site, site,
     import_site(site)
     before = snapshot(app)
     calls = []
-    original = sync_module.prepare
+    original = prepare_module.prepare
     monkeypatch.setattr(
-        sync_module, "prepare", lambda *a, **k: calls.append(a) or original(*a, **k)
+        prepare_module, "prepare", lambda *a, **k: calls.append(a) or original(*a, **k)
     )
     report = import_site(site)
     assert (report.added, report.updated, report.removed, report.unchanged) == ([], [], [], 3)
@@ -178,7 +178,7 @@ def test_failure_half_way_leaves_the_database_unchanged(app, import_site, site, 
     before = snapshot(app)
     for day in range(10, 20):
         write_post(site, f"2025-04-{day}-post-{day}", title=f"Post {day}")
-    original = sync_module.prepare
+    original = prepare_module.prepare
     calls = []
 
     def failing_prepare(*args, **kwargs):
@@ -187,11 +187,11 @@ def test_failure_half_way_leaves_the_database_unchanged(app, import_site, site, 
             raise KeyboardInterrupt  # Ctrl-C half-way through
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sync_module, "prepare", failing_prepare)
+    monkeypatch.setattr(prepare_module, "prepare", failing_prepare)
     with pytest.raises(KeyboardInterrupt):
         import_site(site)
     assert snapshot(app) == before
-    monkeypatch.setattr(sync_module, "prepare", original)
+    monkeypatch.setattr(prepare_module, "prepare", original)
     report = import_site(site)
     assert len(report.added) == 10
 

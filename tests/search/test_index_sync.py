@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mdcms_api.importer import sync as sync_module
+from mdcms_api.importer import prepare as prepare_module
 from mdcms_api.storage.queries import remove_site
 from tests.search.conftest import documents, indexed, slugs
 from tests.sites import write_file, write_page, write_post
@@ -81,7 +81,7 @@ def test_a_crash_half_way_leaves_the_index_as_it_was(blog, app, import_site, mon
     for day in range(10, 16):
         write_post(blog, f"2025-04-{day}-heron-{day}", "Herons wait.\n", title=f"Heron {day}")
     (blog / "pages/about.md").unlink()
-    original, calls = sync_module.prepare, []
+    original, calls = prepare_module.prepare, []
 
     def failing_prepare(*args, **kwargs):
         calls.append(args)
@@ -89,7 +89,7 @@ def test_a_crash_half_way_leaves_the_index_as_it_was(blog, app, import_site, mon
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sync_module, "prepare", failing_prepare)
+    monkeypatch.setattr(prepare_module, "prepare", failing_prepare)
     with pytest.raises(KeyboardInterrupt):
         import_site(blog)
     assert indexed(app) == before

@@ -1,0 +1,171 @@
+"""Reading, parsing and rendering the files a sync must (re)write, in worker processes for many."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from mdcms_api.content.document import Document, parse_document
+from mdcms_api.content.errors import ContentError
+from mdcms_api.content.render import Rendered, RenderSettings, SiteIndex, render_document
+from mdcms_api.content.siteconfig import SiteConfig
+from mdcms_api.importer.scan import SourceFile
+
+# Below this many files, starting worker processes costs more than it saves.
+POOL_MIN_FILES = 100
+# Files in flight per worker: enough to keep workers busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class PrepareContext:
+    """What every file of one sync is prepared with; sent once to each worker process."""
+
+    root: Path
+    config: SiteConfig
+    settings: RenderSettings
+    index: SiteIndex
+    max_file_bytes: int
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to read; ``known_hash`` is the stored hash, None to render whatever it holds."""
+
+    source: SourceFile
+    known_hash: str | None
+
+
+@dataclass
+class Prepared:
+    """A document read, parsed and rendered, ready to be written."""
+
+    source: SourceFile
+    content_hash: str
+    document: Document
+    rendered: Rendered
+
+
+@dataclass
+class Outcome:
+    """What became of one job: prepared, unchanged (same hash), or an error for the writer."""
+
+    job: FileJob
+    content_hash: str | None = None
+    prepared: Prepared | None = None
+    error: tuple[str, int | None] | None = None  # (message, line): exceptions pickle poorly
+
+    @property
+    def unchanged(self) -> bool:
+        """The file was touched but its bytes are the ones already imported."""
+        return self.prepared is None and self.error is None
+
+
+def prepare(
+    source: SourceFile,
+    raw: bytes,
+    content_hash: str,
+    config: SiteConfig,
+    settings: RenderSettings,
+    index: SiteIndex,
+) -> Prepared:
+    """Parse and render one file: pure, so that it can run in another process."""
+    document = parse_document(source.path, raw, config)
+    try:
+        rendered = render_document(
+            document.body,
+            path=source.path,
+            description=document.description,
+            settings=settings,
+            index=index,
+        )
+    except ContentError as error:
+        if error.line is not None:
+            error.line += document.body_line - 1
+        raise
+    except RecursionError as error:
+        raise ContentError("the markdown is nested too deeply to render") from error
+    return Prepared(source, content_hash, document, rendered)
+
+
+def _read(context: PrepareContext, source: SourceFile) -> bytes:
+    if source.size > context.max_file_bytes:
+        raise ContentError(
+            f"the file is {source.size:,} bytes, over the limit of "
+            f"{context.max_file_bytes:,} (MDCMS_MAX_FILE_BYTES)"
+        )
+    try:
+        return (context.root / source.path).read_bytes()
+    except OSError as error:
+        raise ContentError(f"cannot be read: {error.strerror}") from error
+
+
+def prepare_file(job: FileJob, context: PrepareContext) -> Outcome:
+    """Read, hash and (unless the hash is the known one) parse and render one file."""
+    try:
+        raw = _read(context, job.source)
+        content_hash = hashlib.sha256(raw).hexdigest()
+        if content_hash == job.known_hash:
+            return Outcome(job, content_hash)
+        prepared = prepare(
+            job.source, raw, content_hash, context.config, context.settings, context.index
+        )
+    except ContentError as error:
+        return Outcome(job, error=(error.message, error.line))
+    return Outcome(job, content_hash, prepared)
+
+
+_worker_context: PrepareContext | None = None
+
+
+def _start_worker(context: PrepareContext) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _prepare_in_worker(job: FileJob) -> Outcome:
+    assert _worker_context is not None, "the pool's initializer sets the context"
+    return prepare_file(job, _worker_context)
+
+
+def prepare_all(
+    jobs: Sequence[FileJob], context: PrepareContext, workers: int
+) -> Iterator[Outcome]:
+    """Yield the outcome of every job, in order; in ``workers`` processes when there are many."""
+    if workers <= 1 or len(jobs) < POOL_MIN_FILES:
+        for job in jobs:
+            yield prepare_file(job, context)
+        return
+    yield from _prepare_in_pool(jobs, context, workers)
+
+
+def _prepare_in_pool(
+    jobs: Sequence[FileJob], context: PrepareContext, workers: int
+) -> Iterator[Outcome]:
+    # forkserver, not fork: workers must not inherit the importer's open database connection.
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_start_worker,
+        initargs=(context,),
+    )
+    pending: deque[Future[Outcome]] = deque()
+    waiting = iter(jobs)
+    try:
+        for job in waiting:
+            pending.append(pool.submit(_prepare_in_worker, job))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                break
+        while pending:
+            outcome = pending.popleft().result()
+            next_job = next(waiting, None)
+            if next_job is not None:
+                pending.append(pool.submit(_prepare_in_worker, next_job))
+            yield outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
