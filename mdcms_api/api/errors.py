@@ -11,7 +11,7 @@ from flask import Response, current_app, json
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from mdcms_api.api.schemas import ProblemSchema
+from mdcms_api.api.schemas import SEARCH_PARAMETER, ProblemSchema
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 UNKNOWN_FIELD = "Unknown field."  # marshmallow's message for a key the schema does not declare
@@ -72,16 +72,22 @@ def parameter_errors(messages: Mapping[str, Any]) -> dict[str, list[str]]:
     }
 
 
+def _unknown(errors: Mapping[str, list[str]]) -> list[str]:
+    return sorted(name for name, texts in errors.items() if UNKNOWN_FIELD in texts)
+
+
 def validation_status(messages: Mapping[str, Any]) -> int:
-    """400 when a parameter is not one we know (a typo must not be ignored), else 422."""
+    """400 when a parameter is not one we know (a typo must not be ignored) or the search query
+    cannot be searched (it is a reader's text, not a client's malformed value), else 422."""
     errors = parameter_errors(messages)
-    return 400 if any(UNKNOWN_FIELD in texts for texts in errors.values()) else 422
+    return 400 if _unknown(errors) or SEARCH_PARAMETER in errors else 422
 
 
 def _validation_detail(status: int, errors: Mapping[str, list[str]]) -> str:
-    if status == 400:
-        unknown = sorted(name for name, texts in errors.items() if UNKNOWN_FIELD in texts)
+    if unknown := _unknown(errors):
         return f"Unknown query parameter: {', '.join(unknown)}."
+    if status == 400:
+        return f"Invalid search query ({SEARCH_PARAMETER}): {'; '.join(errors[SEARCH_PARAMETER])}."
     return f"Invalid value for: {', '.join(sorted(errors))}."
 
 

@@ -33,7 +33,7 @@ blp = Blueprint(
 @blp.response(200, PageListSchema, headers=LIST_HEADERS)
 @alt_responses(blp, 304, 400, 401, 404, 422, 500)
 def list_pages(args: dict[str, Any], site: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """List a site's pages: those outside a section first, then by section, sort and title."""
+    """List a site's pages in navigation order, or best match first with `q`."""
     context = open_site(site, preview=args["preview"])
     listing = page_queries.list_pages(
         read_session(),
@@ -41,6 +41,8 @@ def list_pages(args: dict[str, Any], site: str) -> tuple[dict[str, Any], dict[st
         section=args.get("section"),
         window=window(args),
         include_drafts=context.preview,
+        query=args.get("q"),
+        sort=args["sort"],
     )
     return paginated(listing, args)
 

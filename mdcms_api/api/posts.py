@@ -39,6 +39,7 @@ def post_filter(args: dict[str, Any], context: SiteContext) -> PostFilter:
         created_from=start and date_bound(start, context.zone),
         created_to=end and date_bound(end, context.zone, end_of_day=True),
         include_drafts=context.preview,
+        query=args.get("q"),
     )
 
 
@@ -48,7 +49,7 @@ def post_filter(args: dict[str, Any], context: SiteContext) -> PostFilter:
 @blp.response(200, PostListSchema, headers=LIST_HEADERS)
 @alt_responses(blp, 304, 400, 401, 404, 422, 500)
 def list_posts(args: dict[str, Any], site: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """List a site's posts, newest first, with their authors and keywords."""
+    """List a site's posts, newest first (best match first with `q`), with authors and keywords."""
     context = open_site(site, preview=args["preview"])
     listing = post_queries.list_posts(
         read_session(),

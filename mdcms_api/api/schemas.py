@@ -6,14 +6,25 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, ValidationError, fields, missing, validate
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    post_load,
+    validate,
+    validates_schema,
+)
 from marshmallow.utils import get_value
 from sqlalchemy import inspect
 
 from mdcms_api.api.site_context import current_site
 from mdcms_api.content.dates import ACCEPTED_FORMATS, parse_datetime
 from mdcms_api.content.errors import ContentError
+from mdcms_api.storage.listing import RELEVANCE
+from mdcms_api.storage.page_queries import NAVIGATION, PAGE_SORTS
 from mdcms_api.storage.post_queries import BODY_FIELDS, POST_SORTS
+from mdcms_api.storage.search import MAX_QUERY_LENGTH, Query, QueryError, parse_query
 from mdcms_api.storage.term_queries import TERM_SORTS
 
 DEFAULT_PAGE_SIZE = 20
@@ -22,6 +33,12 @@ MAX_PAGE = 2**31 - 1  # far past any real list; keeps generated clients on 32-bi
 MAX_SLUG_LENGTH = 300  # the slug columns' size
 RELATED_KEYWORDS_LIMIT = 10
 NO_NUL_PATTERN = r"^[^\x00]*$"
+SEARCH_PARAMETER = "q"
+# What the query parser refuses outright, as a pattern: control characters (but the whitespace
+# ones) anywhere, and no letter or digit at all. Queries matching it can still be refused (only
+# exclusions: `-spam`); the description says so.
+_QUERY_CHAR = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
+SEARCH_QUERY_PATTERN = rf"^{_QUERY_CHAR}*[^\W_]{_QUERY_CHAR}*$"
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -37,6 +54,34 @@ class SlugParam(fields.String):
             metadata={**(metadata or {}), "pattern": NO_NUL_PATTERN},
             **kwargs,
         )
+
+
+class SearchQueryParam(fields.String):
+    """A full-text search query (docs/search.md), loaded as a parsed Query.
+
+    Its errors are a 400, not a 422 (see errors.py): the text is what a reader typed.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            metadata={
+                "description": "Full-text search (language: docs/search.md): words must all "
+                'match; `"exact phrase"`, `a OR b`, `-excluded`, `prefix*`. At most '
+                f"{MAX_QUERY_LENGTH} characters, no control characters, and at least one word "
+                "that is not excluded; otherwise a 400 problem naming `q`.",
+                "minLength": 1,
+                "maxLength": MAX_QUERY_LENGTH,
+                "pattern": SEARCH_QUERY_PATTERN,
+            },
+            error_messages={"required": "a search query is required"},
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Query:
+        try:
+            return parse_query(super()._deserialize(value, attr, data, **kwargs))
+        except QueryError as error:
+            raise ValidationError(error.message) from error
 
 
 # A local date-time (no offset: the site's time zone) whose pattern admits only real days, so
@@ -129,6 +174,16 @@ class ResourceUrl(fields.String):
         return url_for(self.endpoint, site=current_site().slug, slug=slug, _external=True)
 
 
+def snippet_field() -> fields.String:
+    """A search hit's passage; in a list item only when the list was searched (``q``)."""
+    return fields.String(
+        metadata={
+            "description": "Only with `q`: a passage of the body as HTML, the matched words in "
+            "`<mark>`, every other character escaped, no other markup."
+        }
+    )
+
+
 class FirstOf(fields.Nested):
     """The first element of another list attribute, or null: a post's main author."""
 
@@ -168,8 +223,28 @@ class PageQuerySchema(PreviewQuerySchema):
     )
 
 
-class PostListQuerySchema(PageQuerySchema):
-    """Filters, order and bodies of a post list."""
+class SearchableQuerySchema(PageQuerySchema):
+    """Parameters of a list that can be searched: ``q``, and ``sort`` by relevance with it."""
+
+    DEFAULT_SORT = ""  # the order without ``q``
+
+    q = SearchQueryParam()
+
+    @validates_schema
+    def _relevance_needs_a_query(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("sort") == RELEVANCE and data.get("q") is None:
+            raise ValidationError("`relevance` needs a search query `q`.", "sort")
+
+    @post_load
+    def _default_sort(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        data.setdefault("sort", RELEVANCE if data.get("q") is not None else self.DEFAULT_SORT)
+        return data
+
+
+class PostListQuerySchema(SearchableQuerySchema):
+    """Filters, search, order and bodies of a post list."""
+
+    DEFAULT_SORT = "-created"
 
     author = fields.List(
         SlugParam(),
@@ -189,9 +264,11 @@ class PostListQuerySchema(PageQuerySchema):
         "zone if no offset)."
     )
     sort = fields.String(
-        load_default="-created",
         validate=validate.OneOf(POST_SORTS),
-        metadata={"description": "Order; `-` is descending, ties are broken by slug."},
+        metadata={
+            "description": "Order; `-` is descending, ties are broken by slug. Default: "
+            "`relevance` (best match first) with `q`, which it needs, else `-created`."
+        },
     )
     include = fields.List(
         fields.String(validate=validate.OneOf(BODY_FIELDS)),
@@ -212,10 +289,20 @@ class KeywordListQuerySchema(PageQuerySchema):
     sort = fields.String(load_default="-post_count", validate=validate.OneOf(TERM_SORTS))
 
 
-class PageListQuerySchema(PageQuerySchema):
-    """Filter of a page list."""
+class PageListQuerySchema(SearchableQuerySchema):
+    """Filter, search and order of a page list."""
+
+    DEFAULT_SORT = NAVIGATION
 
     section = SlugParam(metadata={"description": "Only the pages of this section id."})
+    sort = fields.String(
+        validate=validate.OneOf(PAGE_SORTS),
+        metadata={
+            "description": "Order. `navigation`: pages outside any section first, then by "
+            "section, `sort`, title. Default: `relevance` (best match first) with `q`, which "
+            "it needs, else `navigation`."
+        },
+    )
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -315,13 +402,14 @@ class PostSummarySchema(_DocumentSchema):
     html = LoadedText(metadata={"description": "With `include=html`."})
     markdown = LoadedText(metadata={"description": "With `include=markdown`."})
     text = LoadedText(metadata={"description": "With `include=text`."})
+    snippet = snippet_field()
 
 
 class PostSchema(PostSummarySchema):
     """A post with its body, table of contents and neighbours."""
 
     class Meta:
-        exclude = ("text",)
+        exclude = ("text", "snippet")
 
     html = fields.String(required=True, metadata={"description": "Sanitized HTML."})
     markdown = fields.String(required=True, metadata={"description": "The body as written."})
@@ -351,10 +439,14 @@ class PageSummarySchema(_DocumentSchema):
     section = fields.String(required=True, allow_none=True, attribute="section_id")
     sort = fields.Integer(required=True)
     url = ResourceUrl("pages.get_page")
+    snippet = snippet_field()
 
 
 class PageSchema(PageSummarySchema):
     """A page with its body and table of contents."""
+
+    class Meta:
+        exclude = ("snippet",)
 
     html = fields.String(required=True, metadata={"description": "Sanitized HTML."})
     markdown = fields.String(required=True, metadata={"description": "The body as written."})

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
+# The order of a searched list: best match first. Only a list with a search query has it.
+RELEVANCE = "relevance"
+
 
 @dataclass(frozen=True)
 class Window:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session, load_only
 
-from mdcms_api.storage.listing import Listing, Window, fetch_window
+from mdcms_api.storage.listing import RELEVANCE, Listing, Window, fetch_window
 from mdcms_api.storage.models import Page
 from mdcms_api.storage.ordering import by_codepoint, by_title
+from mdcms_api.storage.search import Query, ranked_matches, snippets
+
+NAVIGATION = "navigation"
+PAGE_SORTS = (NAVIGATION, RELEVANCE)
 
 SUMMARY_COLUMNS = (
     Page.slug,
@@ -33,9 +38,20 @@ def _visible(include_drafts: bool) -> list[ColumnElement[bool]]:
 
 
 def list_pages(
-    session: Session, site_id: int, *, section: str | None, window: Window, include_drafts: bool
+    session: Session,
+    site_id: int,
+    *,
+    section: str | None,
+    window: Window,
+    include_drafts: bool,
+    query: Query | None = None,
+    sort: str = NAVIGATION,
 ) -> Listing[Page]:
-    """A window of a site's pages: pages outside any section first, then by section, sort, title."""
+    """A window of a site's pages, in navigation order or, when searched, by relevance.
+
+    Navigation order: pages outside any section first, then by section, sort, title. With a
+    search query only matching pages are listed, each with a ``snippet`` attribute (HTML).
+    """
     conditions = [Page.site_id == site_id, *_visible(include_drafts)]
     if section is not None:
         conditions.append(Page.section_id == section)
@@ -45,9 +61,24 @@ def list_pages(
         by_title(Page.title),
         by_codepoint(Page.slug),
     ]
-    rows = select(Page).options(load_only(*SUMMARY_COLUMNS)).where(*conditions).order_by(*order)
-    count = select(func.count(Page.id)).where(*conditions)
-    return fetch_window(session, rows, count, window)
+    rows: Select[Any] = select(Page).options(load_only(*SUMMARY_COLUMNS))
+    count: Select[Any] = select(func.count(Page.id)).select_from(Page)
+    if query is not None:
+        matches = ranked_matches(session, site_id, query, kinds=("page",))
+        rows = rows.join(matches, matches.c.doc_id == Page.id)
+        count = count.join(matches, matches.c.doc_id == Page.id)
+        if sort == RELEVANCE:
+            order = [matches.c.rank.desc(), by_codepoint(Page.slug)]
+    elif sort == RELEVANCE:
+        raise ValueError("sorting by relevance needs a search query")
+    rows = rows.where(*conditions).order_by(*order)
+    listing = fetch_window(session, rows, count.where(*conditions), window)
+    if query is not None:
+        marked = snippets(session, query, [("page", page.id) for page in listing.items])
+        for page in listing.items:
+            # Not a mapped column: the read-only session never writes it, the schema reads it.
+            page.snippet = marked.get(("page", page.id), "")
+    return listing
 
 
 def get_page(session: Session, site_id: int, slug: str, *, include_drafts: bool) -> Page | None:

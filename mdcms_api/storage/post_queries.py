@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, false, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
-from mdcms_api.storage.listing import Listing, Window, fetch_window
+from mdcms_api.storage.listing import RELEVANCE, Listing, Window, fetch_window
 from mdcms_api.storage.models import Author, Keyword, Post, post_authors, post_keywords
 from mdcms_api.storage.ordering import by_codepoint, by_title
+from mdcms_api.storage.search import Query, ranked_matches, snippets
 
-POST_SORTS = ("created", "-created", "modified", "-modified", "title", "-title")
+POST_SORTS = ("created", "-created", "modified", "-modified", "title", "-title", RELEVANCE)
 BODY_FIELDS = ("html", "markdown", "text")
 
 # Everything a summary shows; bodies stay unloaded unless asked for, they are most of a row.
@@ -42,6 +43,7 @@ class PostFilter:
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # inclusive
     include_drafts: bool = False
+    query: Query | None = None  # full-text search: only matching posts, each with a snippet
 
 
 def visible(include_drafts: bool) -> list[ColumnElement[bool]]:
@@ -72,7 +74,11 @@ def _conditions(site_id: int, where: PostFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _order(sort: str) -> list[Any]:
+def _order(sort: str, matches: Subquery | None) -> list[Any]:
+    if sort == RELEVANCE:
+        if matches is None:
+            raise ValueError("sorting by relevance needs a search query")
+        return [matches.c.rank.desc(), by_codepoint(Post.slug)]
     descending = sort.startswith("-")
     key = {
         "created": Post.created,
@@ -95,12 +101,27 @@ def list_posts(
     window: Window,
     bodies: Collection[str] = (),
 ) -> Listing[Post]:
-    """A window of a site's posts matching ``where``, authors and keywords loaded in batches."""
+    """A window of a site's posts matching ``where``, authors and keywords loaded in batches.
+
+    With a search query, each post also gets a ``snippet`` attribute (HTML, see search.md).
+    """
     conditions = _conditions(site_id, where)
     columns = [*SUMMARY_COLUMNS, *(getattr(Post, name) for name in bodies)]
-    rows = select(Post).options(load_only(*columns)).where(*conditions).order_by(*_order(sort))
-    count = select(func.count(Post.id)).where(*conditions)
-    return fetch_window(session, rows, count, window)
+    rows: Select[Any] = select(Post).options(load_only(*columns))
+    count: Select[Any] = select(func.count(Post.id)).select_from(Post)
+    matches = None
+    if where.query is not None:
+        matches = ranked_matches(session, site_id, where.query, kinds=("post",))
+        rows = rows.join(matches, matches.c.doc_id == Post.id)
+        count = count.join(matches, matches.c.doc_id == Post.id)
+    rows = rows.where(*conditions).order_by(*_order(sort, matches))
+    listing = fetch_window(session, rows, count.where(*conditions), window)
+    if where.query is not None:
+        marked = snippets(session, where.query, [("post", post.id) for post in listing.items])
+        for post in listing.items:
+            # Not a mapped column: the read-only session never writes it, the schema reads it.
+            post.snippet = marked.get(("post", post.id), "")
+    return listing
 
 
 def get_post(session: Session, site_id: int, slug: str, *, include_drafts: bool) -> Post | None:
