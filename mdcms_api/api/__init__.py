@@ -15,13 +15,14 @@ from mdcms_api.api import (
     keywords,
     pages,
     posts,
+    search,
     sites,
 )
 from mdcms_api.api.blueprint import SlugConverter
 from mdcms_api.api.errors import ProblemApi
 from mdcms_api.api.schemas import MAX_SLUG_LENGTH
 
-RESOURCES = (sites, posts, authors, keywords, pages, assets, health)
+RESOURCES = (sites, posts, authors, keywords, pages, search, assets, health)
 
 
 def _slug_parameter(_converter: SlugConverter) -> dict[str, object]:

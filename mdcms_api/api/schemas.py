@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import url_for
 from marshmallow import (
@@ -24,7 +24,7 @@ from mdcms_api.content.errors import ContentError
 from mdcms_api.storage.listing import RELEVANCE
 from mdcms_api.storage.page_queries import NAVIGATION, PAGE_SORTS
 from mdcms_api.storage.post_queries import BODY_FIELDS, POST_SORTS
-from mdcms_api.storage.search import MAX_QUERY_LENGTH, Query, QueryError, parse_query
+from mdcms_api.storage.search import KINDS, MAX_QUERY_LENGTH, Query, QueryError, parse_query
 from mdcms_api.storage.term_queries import TERM_SORTS
 
 DEFAULT_PAGE_SIZE = 20
@@ -174,6 +174,20 @@ class ResourceUrl(fields.String):
         return url_for(self.endpoint, site=current_site().slug, slug=slug, _external=True)
 
 
+class DocumentUrl(fields.String):
+    """The absolute API URL of a post or a page, by the object's ``kind``."""
+
+    ENDPOINTS: ClassVar[dict[str, str]] = {"post": "posts.get_post", "page": "pages.get_page"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(dump_only=True, required=True, metadata={"format": "uri"}, **kwargs)
+
+    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> str:
+        endpoint = self.ENDPOINTS[get_value(obj, "kind")]
+        slug = get_value(obj, "slug")
+        return url_for(endpoint, site=current_site().slug, slug=slug, _external=True)
+
+
 def snippet_field() -> fields.String:
     """A search hit's passage; in a list item only when the list was searched (``q``)."""
     return fields.String(
@@ -302,6 +316,17 @@ class PageListQuerySchema(SearchableQuerySchema):
             "section, `sort`, title. Default: `relevance` (best match first) with `q`, which "
             "it needs, else `navigation`."
         },
+    )
+
+
+class SearchQuerySchema(PageQuerySchema):
+    """The query and kinds of a site search."""
+
+    q = SearchQueryParam(required=True)
+    kind = fields.List(
+        fields.String(validate=validate.OneOf(KINDS)),
+        load_default=list,
+        metadata={"description": "Only posts or only pages; repeat for several. Default: both."},
     )
 
 
@@ -515,6 +540,27 @@ class SiteSchema(Schema):
     url = ResourceUrl("sites.get_site", site_level=True)
 
 
+class SearchHitSchema(Schema):
+    """A post or page matching a search."""
+
+    kind = fields.String(
+        required=True, validate=validate.OneOf(KINDS), metadata={"description": "`post` or `page`."}
+    )
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    snippet = fields.String(
+        required=True,
+        metadata={
+            "description": "A passage of the body as HTML: the matched words in `<mark>`, every "
+            "other character escaped, no other markup."
+        },
+    )
+    created = SiteDateTime(
+        required=True, allow_none=True, metadata={"description": "A post's; null for a page."}
+    )
+    url = DocumentUrl()
+
+
 def list_schema(item: type[Schema], name: str) -> type[Schema]:
     """The schema of a page of ``item``: ``{items, pagination}``."""
     return Schema.from_dict(
@@ -531,3 +577,4 @@ PostListSchema = list_schema(PostSummarySchema, "PostList")
 AuthorListSchema = list_schema(AuthorSchema, "AuthorList")
 KeywordListSchema = list_schema(KeywordSchema, "KeywordList")
 PageListSchema = list_schema(PageSummarySchema, "PageList")
+SearchResultsSchema = list_schema(SearchHitSchema, "SearchResults")

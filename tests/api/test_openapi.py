@@ -20,6 +20,7 @@ OPERATIONS = {
     "getKeyword",
     "listPages",
     "getPage",
+    "searchSite",
     "getAsset",
     "getHealth",
 }
