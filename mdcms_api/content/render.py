@@ -45,6 +45,7 @@ def render_document(
     finally:
         toc_tokens = getattr(conv.md, "toc_tokens", [])
         state_warnings, components = conv.state.warnings, conv.state.components
+        link_targets = sorted(conv.state.link_targets)
         conv.md.reset()
     html = sanitize(raw_html)
     text, first_paragraph = extract_text(html)
@@ -58,4 +59,5 @@ def render_document(
         reading_time_minutes=reading_time(words),
         components=components,
         warnings=state_warnings,
+        link_targets=link_targets,
     )

@@ -21,6 +21,7 @@ from mdcms_api.importer.report import ImportReport, Problem
 from mdcms_api.importer.scan import SiteScan, scan_site
 from mdcms_api.storage.db import Database
 from mdcms_api.storage.models import (
+    Asset,
     Author,
     Keyword,
     Page,
@@ -34,7 +35,7 @@ from mdcms_api.storage.search import Kind, SearchEntry, search_index_for
 
 CONFIG_FILE = "config.yml"
 # Bump when parsing changes what is stored, so that the next sync re-reads every file.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
 
@@ -217,6 +218,7 @@ class SiteSync:
             # search: the removed documents leave the index in the same transaction
             self.search.remove(self.session, _kind(model), [files[path].id for path in gone])
         duplicates = self._duplicate_slugs(scan)
+        relinked = self._relinked_documents(site, stored, scan)
         jobs: list[FileJob] = []
         for source in scan.documents:
             previous = stored[_model(source.kind)].get(source.path)
@@ -224,12 +226,14 @@ class SiteSync:
                 self.report.problems.append(Problem(source.path, duplicates[source.path]))
             elif (
                 not reread_all
+                and source.path not in relinked
                 and previous
                 and (previous.size, previous.mtime_ns) == (source.size, source.mtime_ns)
             ):
                 self.report.unchanged += 1
             else:
-                known_hash = None if reread_all or previous is None else previous.content_hash
+                rerender = reread_all or previous is None or source.path in relinked
+                known_hash = None if rerender else previous.content_hash
                 jobs.append(FileJob(source, known_hash))
         context = PrepareContext(self.root, config, settings, index, self.options.max_file_bytes)
         for done, outcome in enumerate(prepare_all(jobs, context, self.options.workers), 1):
@@ -238,6 +242,24 @@ class SiteSync:
             if progress is not None:
                 progress(done, len(jobs))
         self._remove_unused_terms(site)
+
+    def _relinked_documents(
+        self, site: Site, stored: dict[Any, dict[str, StoredFile]], scan: SiteScan
+    ) -> set[str]:
+        """Stored documents that link to a path which has appeared or gone away since."""
+        stored_assets = self.session.scalars(select(Asset.path).where(Asset.site_id == site.id))
+        before = {path for files in stored.values() for path in files}
+        before.update(f"assets/{path}" for path in stored_assets)
+        arrived_or_gone = before ^ ({source.path for source in scan.documents} | scan.assets)
+        if not arrived_or_gone:
+            return set()
+        relinked: set[str] = set()
+        for model in (Post, Page):
+            rows = self.session.execute(
+                select(model.source_path, model.link_targets).where(model.site_id == site.id)
+            )
+            relinked.update(path for path, targets in rows if arrived_or_gone.intersection(targets))
+        return relinked
 
     def _apply(
         self,
@@ -399,6 +421,7 @@ def _row_values(prepared: Prepared) -> dict[str, Any]:
         "excerpt": rendered.excerpt,
         "toc": rendered.toc,
         "components": rendered.components,
+        "link_targets": rendered.link_targets,
         "word_count": rendered.word_count,
         "reading_time_minutes": rendered.reading_time_minutes,
         "imported_at": utcnow(),

@@ -133,6 +133,8 @@ class DocumentColumns:
     excerpt: Mapped[str] = mapped_column(Text, default="")
     toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
     components: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Site paths the body links to, found or not: their arrival or removal re-renders it.
+    link_targets: Mapped[list[str]] = mapped_column(JSON, default=list)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     reading_time_minutes: Mapped[int] = mapped_column(Integer, default=1)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -259,3 +259,35 @@ def test_many_sites_in_one_database(app, import_site, site, tmp_path):
         assert (
             session.scalar(select(func.count()).select_from(Post).where(Post.slug == "first")) == 2
         )
+
+
+def test_a_link_written_before_its_target_resolves_when_the_target_arrives(
+    app, import_site, site
+):
+    write_post(
+        site,
+        "2025-09-01-linking",
+        "See [the next one](posts/2025-09-02-target.md) and ![a map](assets/map.png).\n",
+        title="Linking",
+    )
+    report = import_site(site)
+    assert {p.message for p in report.warnings} == {
+        "link to missing document posts/2025-09-02-target.md",
+        "missing asset assets/map.png",
+    }
+    write_post(site, "2025-09-02-target", title="Target")
+    write_file(site, "assets/map.png", b"\x89PNG\r\n\x1a\n")
+    report = import_site(site)
+    assert report.updated == ["posts/2025-09-01-linking.md"]  # not edited, but re-rendered
+    assert report.added == ["posts/2025-09-02-target.md"] and not report.warnings
+    html = rows(app, Post)["linking"].html
+    assert 'data-mdcms-slug="target"' in html and "/assets/map.png" in html
+    # and when the target goes away again, the link is reported once more
+    (site / "posts/2025-09-02-target.md").unlink()
+    report = import_site(site)
+    assert report.updated == ["posts/2025-09-01-linking.md"]
+    assert [p.message for p in report.warnings] == [
+        "link to missing document posts/2025-09-02-target.md"
+    ]
+    # nothing arrived or left: nothing is re-rendered
+    assert import_site(site).updated == []

@@ -70,6 +70,7 @@ class LinkResolver:
     def _link_document(self, element: Element, candidates: list[str], fragment: str) -> None:
         documents = self.state.index.documents
         found = next((c for c in candidates if c in documents), None)
+        self.state.link_targets.update(candidates if found is None else [found])
         if found is None:
             self.state.warn(f"link to missing document {candidates[0]}")
             return
@@ -86,6 +87,7 @@ class LinkResolver:
         if not in_assets:
             return None
         found = next((c for c in in_assets if c in self.state.index.assets), None)
+        self.state.link_targets.update(in_assets if found is None else [found])
         if found is None:
             self.state.warn(f"missing asset {in_assets[0]}")
             return None

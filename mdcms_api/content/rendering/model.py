@@ -62,3 +62,4 @@ class Rendered:
     reading_time_minutes: int
     components: list[dict]
     warnings: list[str]
+    link_targets: list[str] = field(default_factory=list)  # site paths linked, found or not

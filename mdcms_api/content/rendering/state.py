@@ -16,6 +16,9 @@ class DocumentState:
     index: SiteIndex = field(default_factory=lambda: SiteIndex({}, frozenset()))
     warnings: list[str] = field(default_factory=list)
     components: list[dict] = field(default_factory=list)
+    # Site paths the document points at, found or not: when one of them appears or goes
+    # away, the importer renders the document again.
+    link_targets: set[str] = field(default_factory=set)
 
     def begin(self, path: str, settings: RenderSettings, index: SiteIndex) -> None:
         """Start a new document."""
@@ -24,6 +27,7 @@ class DocumentState:
         self.index = index
         self.warnings = []
         self.components = []
+        self.link_targets = set()
 
     def warn(self, message: str) -> None:
         """Record an import warning once."""
