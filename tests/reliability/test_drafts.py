@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsplit
 
 import pytest
 import yaml
@@ -246,16 +246,35 @@ class Crawl:
 
 def _is_plain(url: str) -> bool:
     # A list as first reached: options are added to it, not to its variants (no combinations).
-    return {name for name, _ in parse_qsl(urlsplit(url).query)} <= {"page_size"}
+    return {name for name, _ in parse_qsl(urlsplit(url).query)} <= {"page_size", "q"}
 
 
-def public_seeds(client: FlaskClient) -> list[str]:
-    """Where a reader starts: the site list, each list of each site, health and the spec."""
+def public_seeds(client: FlaskClient, words: list[str]) -> list[str]:
+    """Where a reader starts: the site list, health, the spec, and for each site every
+    operation of openapi.yaml that needs only the site (its lists, search...). An operation
+    with a required query parameter (search's ``q``) is asked once for each of ``words``."""
     seeds = [f"{API}/sites?page_size={PAGE_SIZE}", f"{API}/healthz", f"{API}/openapi.json"]
-    for site in client.get(f"{API}/sites?page_size=100").get_json()["items"]:
-        for kind in ("posts", "authors", "keywords", "pages"):
-            seeds.append(f"{API}/sites/{site['slug']}/{kind}?page_size={PAGE_SIZE}")
+    sites = [site["slug"] for site in client.get(f"{API}/sites?page_size=100").get_json()["items"]]
+    for template, item in SPEC["paths"].items():
+        operation = item.get("get")
+        if operation is None or set(re.findall(r"\{(\w+)\}", template)) != {"site"}:
+            continue
+        query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+        paging = (
+            [("page_size", str(PAGE_SIZE))] if any(p["name"] == "page_size" for p in query) else []
+        )
+        required = [p["name"] for p in query if p.get("required")]
+        asks = [[(name, word) for name in required] for word in words] if required else [[]]
+        for site in sites:
+            path = template.replace("{site}", site)
+            seeds += [f"{path}?{urlencode([*paging, *ask])}" for ask in asks]
     return seeds
+
+
+def search_words(drafts: list[Draft]) -> list[str]:
+    """Words of the drafts' titles, and one that published posts have, to search for."""
+    words = {word for draft in drafts for word in re.findall(r"[A-Za-z]{4,}", draft.title)}
+    return sorted(words | {"sqlite"})
 
 
 def text_of(response: TestResponse) -> str:
@@ -279,9 +298,11 @@ def _request_words(url: str) -> list[str]:
     # An error may repeat the URL or a parameter (404 "There is no post 'x'"): that is the
     # client's own words, not a leak. Everything else in the body must be clean.
     parts = urlsplit(url)
-    words = [unquote(parts.path), *(value for _, value in parse_qsl(parts.query))]
+    values = [value for _, value in parse_qsl(parts.query)]
+    words = [unquote(parts.path), *values, *(re.findall(r"\w+", " ".join(values)))]
     words += [segment for segment in unquote(parts.path).split("/") if segment]
     words += [quote(word, safe="") for word in list(words)]
+    words += [quote_plus(word, safe="") for word in list(words)]
     return sorted({word.lower() for word in words if word}, key=len, reverse=True)
 
 
@@ -298,15 +319,32 @@ def test_a_crawl_of_every_public_endpoint_finds_no_draft(drafts_app: Flask) -> N
         ("secrets", "pages"),
     }
     forbidden = forbidden_strings(drafts)
-    crawl = Crawl(client).run(public_seeds(client))
+    crawl = Crawl(client).run(public_seeds(client, search_words(drafts)))
 
     reached = {op["operationId"] for url, _, _ in crawl.responses if (op := operation_of(url))}
     documented = {item["get"]["operationId"] for item in SPEC["paths"].values() if "get" in item}
     # Assets are files no JSON links to; the rest of the document is crawled.
     assert documented - reached <= {"getAsset"}
     assert {accept for _, accept, _ in crawl.responses} >= {"application/json", *OTHER_FORMATS}
-    found = {url: leaks(response, forbidden) for url, _, response in crawl.responses}
+    # A search repeats its q (a draft's title word, say): only what it adds can leak. Each word
+    # is searched alone, so a draft found by one word still shows by its other words.
+    found = {url: leaks(response, forbidden, url) for url, _, response in crawl.responses}
     assert {url: strings for url, strings in found.items() if strings} == {}
+    flagged = [url for url, _, response in crawl.responses if marked_draft(response)]
+    assert flagged == []
+
+
+def marked_draft(response: TestResponse) -> bool:
+    """Whether a JSON response holds anything with ``"draft": true``."""
+    if response.mimetype != "application/json" or response.status_code != 200:
+        return False
+
+    def walk(value: Any) -> bool:
+        if isinstance(value, dict):
+            return value.get("draft") is True or any(walk(item) for item in value.values())
+        return isinstance(value, list) and any(walk(item) for item in value)
+
+    return walk(response.get_json())
 
 
 def draft_probes(drafts: list[Draft]) -> list[tuple[str, dict[str, str]]]:
@@ -316,7 +354,7 @@ def draft_probes(drafts: list[Draft]) -> list[tuple[str, dict[str, str]]]:
         detail = f"{API}/sites/{draft.site}/{draft.kind}/{quote(draft.slug)}"
         probes += [(detail, {}), (detail, RIGHT)]  # the token alone shows nothing
         probes += [(detail, {"Accept": media_type}) for media_type in OTHER_FORMATS]
-        words = [word for word in re.findall(r"[A-Za-z]{4,}", draft.title)][:3]
+        words = re.findall(r"[A-Za-z]{4,}", draft.title)[:3]
         for query in (" ".join(words), draft.slug, *words):
             site = f"{API}/sites/{draft.site}"
             probes.append((f"{site}/search?{urlencode({'q': query})}", {}))
