@@ -46,7 +46,7 @@ def search_site(
     )
     post_ids = [hit.id for hit in results.hits if hit.kind == "post"]
     created = dict(
-        session.execute(select(Post.id, Post.created).where(Post.id.in_(post_ids))).tuples().all()
+        session.execute(select(Post.id, Post.created).where(Post.id.in_(post_ids))).all()
         if post_ids
         else ()
     )
