@@ -45,6 +45,7 @@ class Generated:
         self.list_keywords = load("api.keywords.list_keywords")
         self.get_site = load("api.sites.get_site")
         self.get_asset = load("api.assets.get_asset")
+        self.search_site = load("api.search.search_site")
 
     def client(self, base_url: str) -> Any:
         return self.package.Client(base_url=base_url, raise_on_unexpected_status=True)
@@ -251,3 +252,24 @@ def test_downloads_an_asset(
         missing = generated.get_asset.sync(site="handbook", path="images/none.png", client=client)
         assert isinstance(missing, generated.models.Problem)
         assert missing.status == 404
+
+
+def test_searches(live_api: str, generated: Generated) -> None:
+    with generated.client(live_api) as client:
+        results = generated.search_site.sync(site="techblog", q="sqlite", client=client)
+        assert isinstance(results, generated.models.SearchResults)
+        assert results.pagination.total == len(results.items) > 1
+        for hit in results.items:
+            assert hit.kind == generated.models.SearchHitKind.POST  # techblog has no pages
+            assert hit.snippet  # a passage of the body
+        assert any("<mark>" in hit.snippet for hit in results.items)
+
+        # q on the post list: the same posts, as summaries with a snippet, filters still apply.
+        posts = generated.list_posts.sync(site="techblog", q="sqlite", client=client, page_size=100)
+        assert {post.slug for post in posts.items} == {hit.slug for hit in results.items}
+        assert all(isinstance(post.snippet, str) for post in posts.items)
+
+        bad = generated.search_site.sync(site="techblog", q="-spam", client=client)
+        assert isinstance(bad, generated.models.Problem)
+        assert bad.status == 400
+        assert "q" in bad.errors.additional_properties
