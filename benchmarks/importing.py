@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -130,9 +131,23 @@ def benchmark_imports(
     return results
 
 
+def schema_is_current(url: str) -> bool:
+    """Whether the database at ``url`` is at the newest migration of the code measured."""
+    argv = [str(VENV_BIN / "flask"), "--app", "mdcms_api", "db", "current"]
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+    fields = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    head = fields.get("head", "").split(" ", 1)[0]
+    return done.returncode == 0 and bool(head) and fields.get("current") == head
+
+
 def ensure_imported(corpus: Corpus, backend: str) -> str:
-    """The URL of a database holding ``corpus``, imported (untimed) unless a run left one."""
-    if not database_exists(backend, corpus.n):
+    """The URL of a database holding ``corpus``, imported (untimed) unless a run left one.
+
+    A database left by an older version of the code (an older schema) is imported afresh.
+    """
+    url = database_url(backend, corpus.n)
+    if not database_exists(backend, corpus.n) or not schema_is_current(url):
         _progress(f"importing {corpus.n} posts (untimed: the database is needed, not measured)")
         measured = run_import(work_site(corpus), fresh_database(backend, corpus.n), corpus.n)
         problem = check(measured, f"import {corpus.n}", added=corpus.n, failed=0)

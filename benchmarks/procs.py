@@ -45,6 +45,14 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _cpu_ticks(pid: int) -> int:
+    """The process's own user + system time so far, in clock ticks (not its children's)."""
+    with contextlib.suppress(OSError, IndexError, ValueError), open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    return 0
+
+
 def _rss(pid: int) -> int:
     with contextlib.suppress(OSError), open(f"/proc/{pid}/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -52,21 +60,31 @@ def _rss(pid: int) -> int:
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process tree.
+    """Samples the summed RSS and the CPU time of a process tree.
 
     wait4's ru_maxrss is exact for one process but is the *maximum* over a process and its
     children, not their sum: a worker pool of N processes would look N times smaller than it is.
+    And its CPU time misses grandchildren whose parent was not waited for (a forkserver's
+    workers), so CPU time is also summed per process as last seen.
     """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.ticks: dict[int, int] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(_SAMPLE_SECONDS):
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
+            for pid in pids:
+                self.ticks[pid] = max(self.ticks.get(pid, 0), _cpu_ticks(pid))
+
+    def cpu_seconds(self) -> float:
+        """The CPU time of every process seen in the tree, up to its last sample."""
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 def run_measured(
@@ -96,7 +114,7 @@ def run_measured(
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
     peak = max(usage.ru_maxrss * 1024, sampler.peak)  # ru_maxrss is in KiB on Linux
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds())
     return Measured(seconds, peak, cpu, child.returncode, output)
 
 
@@ -125,14 +143,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _answers(url: str) -> bool:
+def _status(url: str) -> str | None:
+    """The status line of a GET to ``url`` ("200"), with the body when it is an error; None when
+    nothing answers yet."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status < 500
+            return str(response.status)
     except urllib.error.HTTPError as error:
-        return error.code < 500
+        return f"{error.code}: {error.read()[:300]!r}"
     except OSError:
-        return False
+        return None
 
 
 @contextlib.contextmanager
@@ -161,10 +181,13 @@ def gunicorn(
 
 def _wait_ready(server: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
+    status = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}; see {log}")
-        if _answers(url):
+        status = _status(url)
+        if status is not None and status[0] in "1234":
             return
         time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s; see {log}")
+    last = f"it last said {status}" if status else "nothing answered"
+    raise RuntimeError(f"{url} was not ready within {timeout:.0f} s ({last}); see {log}")

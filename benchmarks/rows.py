@@ -103,18 +103,24 @@ def problem_rows(problems: Sequence[str]) -> list[Row]:
 
 def serve_rows(results: ServeResults) -> list[Row]:
     """The floor, then req/s (against the floor), p50 and p99 of every endpoint."""
-    floor = results.floor
-    if floor is None:
+    if not results.floors:
         return []
+    rates = [floor.requests_per_second for floor in results.floors]
+    floor_rps = sum(rates) / len(rates)
+    spread = " / ".join(f"{rate:.0f}" for rate in rates)
+    p50s = " / ".join(f"{floor.p50_ms:.2f}" for floor in results.floors)
+    p99s = " / ".join(f"{floor.p99_ms:.2f}" for floor in results.floors)
     rows = [
         Row(
             f"serve {results.n}: floor (bare Flask) req/s",
-            f"{floor.requests_per_second:.0f}",
-            note=f"p50 {floor.p50_ms:.2f} ms, p99 {floor.p99_ms:.2f} ms, {results.list_bytes} B",
+            f"{floor_rps:.0f}",
+            note=f"before / after: {spread} req/s, p50 {p50s} ms, p99 {p99s} ms",
         )
     ]
+    if max(rates) > 1.2 * min(rates):
+        rows.append(Row("machine drift", "the floor moved > 20% during the run", verdict="CHECK"))
     for measurement in results.measurements:
-        rows += _endpoint_rows(results.n, measurement, floor.requests_per_second)
+        rows += _endpoint_rows(results.n, measurement, floor_rps)
     return rows
 
 

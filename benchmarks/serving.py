@@ -49,7 +49,7 @@ class ServeResults:
     """Every endpoint of one run against one database, and the floor measured beside them."""
 
     n: int
-    floor: Load | None = None
+    floors: list[Load] = field(default_factory=list)  # before and after the endpoints
     measurements: list[Measurement] = field(default_factory=list)
     list_bytes: int = 0
 
@@ -148,9 +148,25 @@ def measure_floor(body: bytes, content_type: str, seconds: int) -> Load:
     return floor
 
 
+def fetch_list(url: str) -> tuple[bytes, str]:
+    """The list's first page as the API serves it (for the floor to return), and its type."""
+    with gunicorn(API_APP, _api_env(url), LOGS / "gunicorn-api.log", "/healthz") as base:
+        status, body, headers = _get(base + LIST_PATH)
+    if status != 200:
+        raise RuntimeError(f"{LIST_PATH} answers {status}: {body[:300]!r}")
+    return body, headers.get("Content-Type", "application/json")
+
+
 def benchmark_serving(url: str, corpus: Corpus, seconds: int) -> ServeResults:
-    """Every endpoint, then the floor with the list's exact bytes, one server at a time."""
-    measured, body, content_type = measure_api(url, corpus, seconds)
-    results = ServeResults(n=corpus.n, measurements=measured, list_bytes=len(body))
-    results.floor = measure_floor(body, content_type, seconds)
+    """The floor, every endpoint, the floor again: one server at a time.
+
+    Measuring the floor on both sides shows how much the machine drifted during the run (other
+    work on a shared machine), and their mean is what the endpoints are compared with.
+    """
+    LOGS.mkdir(parents=True, exist_ok=True)
+    body, content_type = fetch_list(url)
+    results = ServeResults(n=corpus.n, list_bytes=len(body))
+    results.floors.append(measure_floor(body, content_type, seconds))
+    results.measurements, _body, _type = measure_api(url, corpus, seconds)
+    results.floors.append(measure_floor(body, content_type, seconds))
     return results
