@@ -49,12 +49,24 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def _snapshot_reads(engine: Engine) -> Engine:
+    """Reads that see one snapshot for their whole transaction (one API request).
+
+    A response is built from several queries (count, rows, authors, keywords); under
+    PostgreSQL's default READ COMMITTED an import committing in between would mix two versions
+    of the site in one response. SQLite's read transactions are snapshots already (WAL).
+    """
+    if is_sqlite(engine):
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
+
+
 class Database:
     """One engine and its session factory."""
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(_snapshot_reads(self.engine), expire_on_commit=False)
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
