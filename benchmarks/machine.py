@@ -10,19 +10,30 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from importlib import metadata
 
 from benchmarks.procs import REPO
 
 
 def _cpu_model() -> str:
+    """The CPU's name, with family and model: "AMD EPYC" alone names several generations."""
+    fields: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
     except OSError:
-        pass
-    return platform.processor() or "unknown"
+        return platform.processor() or "unknown"
+    name = fields.get("model name", "unknown")
+    return f"{name} (family {fields.get('cpu family', '?')}, model {fields.get('model', '?')})"
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _memory_gib() -> float:
@@ -59,6 +70,7 @@ def describe() -> list[tuple[str, str]]:
         ("python", sys.version.split()[0]),
         ("sqlite", sqlite3.sqlite_version),
         ("wrk", _command_output(["wrk", "--version"]).split(" Copyright")[0]),
+        ("gunicorn", _version("gunicorn")),
         ("code", _git()),
     ]
 

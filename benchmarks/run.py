@@ -180,9 +180,7 @@ def _save(options: Options, table: list[Row], raw: dict[str, object]) -> str:
 
 def _jsonable(value: object) -> object:
     if hasattr(value, "__dataclass_fields__"):
-        data = asdict(value)  # type: ignore[call-overload]
-        data.pop("output", None)  # whole CLI and wrk outputs would swamp the file
-        return data
+        return asdict(value)  # type: ignore[call-overload]
     return str(value)
 
 
