@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "MDCMS_ASSET_MAX_AGE": 86400,
     "MDCMS_JSON_LOGS": False,
     "MDCMS_IMPORT_WORKERS": os.cpu_count() or 1,
+    "MDCMS_RESPONSE_CACHE_SIZE": 1024,
     # Where the interactive docs at /api/v1/docs load Swagger UI's scripts from (a CDN by default;
     # point it at a self-hosted copy of swagger-ui-dist where browsers cannot reach the CDN).
     "MDCMS_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
@@ -30,6 +31,7 @@ INT_SETTINGS = {
     "MDCMS_MAX_ASSET_BYTES",
     "MDCMS_ASSET_MAX_AGE",
     "MDCMS_IMPORT_WORKERS",
+    "MDCMS_RESPONSE_CACHE_SIZE",
 }
 BOOL_SETTINGS = {"MDCMS_JSON_LOGS"}
 

@@ -15,6 +15,7 @@ from mdcms_api.api import (
     keywords,
     pages,
     posts,
+    response_cache,
     search,
     sites,
 )
@@ -23,10 +24,6 @@ from mdcms_api.api.errors import ProblemApi
 from mdcms_api.api.schemas import MAX_SLUG_LENGTH
 
 RESOURCES = (sites, posts, authors, keywords, pages, search, assets, health)
-
-
-def _slug_parameter(_converter: SlugConverter) -> dict[str, object]:
-    return {"type": "string", "minLength": 1, "maxLength": MAX_SLUG_LENGTH}
 
 
 def init_api(app: Flask) -> ProblemApi:
@@ -45,4 +42,5 @@ def init_api(app: Flask) -> ProblemApi:
     db_session.init_app(app)
     caching.init_app(app)
     cors.init_app(app)
+    response_cache.init_app(app)  # last: see its init_app
     return api

@@ -26,7 +26,8 @@ class Validators:
     private: bool
 
 
-def _normalised_query() -> str:
+def normalised_query() -> str:
+    """The query string with its parameters sorted."""
     # The same parameters in another order are the same request.
     return urlencode(sorted(request.args.items(multi=True)))
 
@@ -37,7 +38,7 @@ def _etag(*versions: object, private: bool) -> str:
             RESPONSE_FORMAT,
             request.host_url,  # bodies carry absolute URLs
             request.path,
-            _normalised_query(),
+            normalised_query(),
             "preview" if private else "public",
             *map(str, versions),
         ]
@@ -49,7 +50,8 @@ def _cache_control() -> str:
     return f"public, max-age={current_app.config['MDCMS_CACHE_MAX_AGE']}"
 
 
-def _apply(response: Response, validators: Validators) -> Response:
+def apply_validators(response: Response, validators: Validators) -> Response:
+    """Set ETag, Last-Modified and Cache-Control on ``response``."""
     response.set_etag(validators.etag)
     if validators.last_modified is not None:
         response.last_modified = validators.last_modified
@@ -57,7 +59,7 @@ def _apply(response: Response, validators: Validators) -> Response:
     return response
 
 
-def _current_etag(validators: Validators) -> str | None:
+def current_etag(validators: Validators) -> str | None:
     """The form of the ETag the client holds, if it is current; None when it must get a body."""
     if request.if_none_match:
         for suffix in ENCODED_ETAG_SUFFIXES:
@@ -80,9 +82,9 @@ def check_cache(*versions: object, last_modified: datetime | None, private: bool
     """
     validators = Validators(_etag(*versions, private=private), last_modified, private)
     g.mdcms_validators = validators
-    held = _current_etag(validators) if request.method in ("GET", "HEAD") else None
+    held = current_etag(validators) if request.method in ("GET", "HEAD") else None
     if held is not None:
-        abort(_apply(Response(status=304), replace(validators, etag=held)))
+        abort(apply_validators(Response(status=304), replace(validators, etag=held)))
 
 
 def _add_validators(response: Response) -> Response:
@@ -90,7 +92,7 @@ def _add_validators(response: Response) -> Response:
         return response
     validators = g.get("mdcms_validators")
     if validators is not None:
-        return _apply(response, validators)
+        return apply_validators(response, validators)
     # Responses without a content version (the OpenAPI document, the docs, the health check)
     # get an ETag from their body.
     response.add_etag()

@@ -8,6 +8,7 @@ from mdcms_api.api.caching import check_cache
 from mdcms_api.api.db_session import read_session
 from mdcms_api.api.errors import abort_problem
 from mdcms_api.api.preview import preview_granted
+from mdcms_api.api.response_cache import SiteVersion, remember_site_version
 from mdcms_api.api.site_context import SiteContext, set_current_site, zone_of
 from mdcms_api.storage.site_queries import find_site, site_versions
 
@@ -31,6 +32,8 @@ def open_site(slug: str, *, preview: bool = False, variant: str = "") -> SiteCon
         last_modified=site.last_import_at,
         private=include_drafts,
     )
+    if not include_drafts:
+        remember_site_version(SiteVersion(site.id, site.content_version, site.last_import_at))
     return context
 
 
