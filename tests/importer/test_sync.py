@@ -261,9 +261,7 @@ def test_many_sites_in_one_database(app, import_site, site, tmp_path):
         )
 
 
-def test_a_link_written_before_its_target_resolves_when_the_target_arrives(
-    app, import_site, site
-):
+def test_a_link_written_before_its_target_resolves_when_the_target_arrives(app, import_site, site):
     write_post(
         site,
         "2025-09-01-linking",
