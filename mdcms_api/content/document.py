@@ -10,8 +10,8 @@ from typing import Any, Literal
 from mdcms_api.content.dates import parse_datetime
 from mdcms_api.content.errors import ContentError
 from mdcms_api.content.frontmatter import (
+    KeyReader,
     decode_text,
-    find_key_line,
     json_safe,
     scalar_text,
     split_front_matter,
@@ -119,14 +119,13 @@ def parse_document(path: str, raw: bytes, config: SiteConfig) -> Document:
     return document
 
 
-class _FrontMatterFields:
+class _FrontMatterFields(KeyReader):
     """Typed reads of front matter keys; an error names the key and the line it is on."""
 
     def __init__(
         self, metadata: dict[str, Any], header_lines: list[str], config: SiteConfig
     ) -> None:
-        self.metadata = metadata
-        self.header_lines = header_lines
+        super().__init__(metadata, header_lines)
         self.config = config
 
     def fill(self, document: Document) -> None:
@@ -149,21 +148,8 @@ class _FrontMatterFields:
         document.language = self.language()
         document.extra = self.extra()
 
-    def error(self, key: str, message: str) -> ContentError:
-        return ContentError(f"{key}: {message}", line=find_key_line(self.header_lines, key))
-
-    def text(self, key: str) -> str | None:
-        """A text value, trimmed; None when missing or empty."""
-        value = self.metadata.get(key)
-        if value is None:
-            return None
-        try:
-            return scalar_text(value) or None
-        except ContentError as exc:
-            raise self.error(key, exc.message) from None
-
     def moment(self, key: str) -> datetime | None:
-        value = self.metadata.get(key)
+        value = self.mapping.get(key)
         if value is None:
             return None
         try:
@@ -173,7 +159,7 @@ class _FrontMatterFields:
 
     def terms(self, key: str, *, split_commas: bool) -> list[Term]:
         """Names in written order; those with one slug (case, accents) merge into the first."""
-        value = self.metadata.get(key)
+        value = self.mapping.get(key)
         items = value if isinstance(value, list) else [] if value is None else [value]
         try:
             names = [scalar_text(item) for item in items]
@@ -196,7 +182,7 @@ class _FrontMatterFields:
         return list(terms.values())
 
     def boolean(self, key: str) -> bool:
-        value = self.metadata.get(key)
+        value = self.mapping.get(key)
         if value is None or isinstance(value, bool):
             return bool(value)
         word = value.strip().lower() if isinstance(value, str) else None
@@ -205,7 +191,7 @@ class _FrontMatterFields:
         raise self.error(key, f"{value!r} is not a yes/no value; use true, false, yes or no")
 
     def integer(self, key: str) -> int:
-        value = self.metadata.get(key)
+        value = self.mapping.get(key)
         if value is None:
             return DEFAULT_SORT
         if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
@@ -234,7 +220,7 @@ class _FrontMatterFields:
     def extra(self) -> dict[str, Any]:
         """Keys the API does not know, kept as JSON data (custom fields such as image:)."""
         extra = {}
-        for key, value in self.metadata.items():
+        for key, value in self.mapping.items():
             if key in _KNOWN_KEYS:
                 continue
             try:

@@ -212,3 +212,28 @@ def json_safe(value: Any) -> Any:
 def _json_key(key: Any) -> str:
     safe = json_safe(key)
     return safe if isinstance(safe, str) else json.dumps(safe)
+
+
+class KeyReader:
+    """Typed reads of a YAML mapping's keys, whose errors name the key and the line it is on.
+
+    Front matter and config.yml readers build on it; subclasses add their own typed reads.
+    """
+
+    def __init__(self, mapping: dict[str, Any], lines: list[str]) -> None:
+        self.mapping = mapping
+        self.lines = lines
+
+    def error(self, key: str, message: str) -> ContentError:
+        """An error about ``key``, at the line where the key is written."""
+        return ContentError(f"{key}: {message}", line=find_key_line(self.lines, key))
+
+    def text(self, key: str) -> str | None:
+        """A text value, trimmed; None when missing or empty."""
+        value = self.mapping.get(key)
+        if value is None:
+            return None
+        try:
+            return scalar_text(value) or None
+        except ContentError as exc:
+            raise self.error(key, exc.message) from None

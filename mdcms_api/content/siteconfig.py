@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mdcms_api.content.errors import ContentError
 from mdcms_api.content.frontmatter import (
+    KeyReader,
     decode_text,
-    find_key_line,
     json_safe,
     load_yaml_mapping,
     scalar_text,
@@ -48,43 +48,27 @@ def parse_site_config(raw: bytes | None) -> SiteConfig:
         raise exc.at(CONFIG_PATH) from None
 
 
-class _ConfigReader:
+class _ConfigReader(KeyReader):
     """Typed reads of config.yml keys whose errors point at the key's line."""
-
-    def __init__(self, mapping: dict[str, Any], lines: list[str]) -> None:
-        self.mapping = mapping
-        self.lines = lines
 
     def config(self) -> SiteConfig:
         return SiteConfig(
-            name=self.optional_text("sitename"),
-            description=self.optional_text("sitedescription"),
+            name=self.text("sitename"),
+            description=self.text("sitedescription"),
             language=self.language(),
             timezone=self.timezone(),
             callouts=self.callouts(),
             raw=self.json_data(),
         )
 
-    def error(self, key: str, message: str) -> ContentError:
-        return ContentError(f"{key}: {message}", line=find_key_line(self.lines, key))
-
-    def optional_text(self, key: str) -> str | None:
-        value = self.mapping.get(key)
-        if value is None:
-            return None
-        try:
-            return scalar_text(value) or None
-        except ContentError as exc:
-            raise self.error(key, exc.message) from None
-
     def language(self) -> str:
         try:
-            return check_language_tag(self.optional_text("language") or DEFAULT_LANGUAGE)
+            return check_language_tag(self.text("language") or DEFAULT_LANGUAGE)
         except ContentError as exc:
             raise self.error("language", exc.message) from None
 
     def timezone(self) -> ZoneInfo:
-        name = self.optional_text("timezone") or "UTC"
+        name = self.text("timezone") or "UTC"
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
