@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, load_only
 from mdcms_api.storage.listing import RELEVANCE, Listing, Window, fetch_window
 from mdcms_api.storage.models import Page
 from mdcms_api.storage.ordering import by_codepoint, by_title
-from mdcms_api.storage.search import Query, ranked_matches, snippets
+from mdcms_api.storage.search import Query, attach_snippets, ranked_matches
 
 NAVIGATION = "navigation"
 PAGE_SORTS = (NAVIGATION, RELEVANCE)
@@ -74,10 +74,7 @@ def list_pages(
     rows = rows.where(*conditions).order_by(*order)
     listing = fetch_window(session, rows, count.where(*conditions), window)
     if query is not None:
-        marked = snippets(session, query, [("page", page.id) for page in listing.items])
-        for page in listing.items:
-            # Not a mapped column: the read-only session never writes it, the schema reads it.
-            page.snippet = marked.get(("page", page.id), "")
+        attach_snippets(session, query, "page", listing.items)
     return listing
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, load_only
 from mdcms_api.storage.listing import RELEVANCE, Listing, Window, fetch_window
 from mdcms_api.storage.models import Author, Keyword, Post, post_authors, post_keywords
 from mdcms_api.storage.ordering import by_codepoint, by_title
-from mdcms_api.storage.search import Query, ranked_matches, snippets
+from mdcms_api.storage.search import Query, attach_snippets, ranked_matches
 
 POST_SORTS = ("created", "-created", "modified", "-modified", "title", "-title", RELEVANCE)
 BODY_FIELDS = ("html", "markdown", "text")
@@ -117,10 +117,7 @@ def list_posts(
     rows = rows.where(*conditions).order_by(*_order(sort, matches))
     listing = fetch_window(session, rows, count.where(*conditions), window)
     if where.query is not None:
-        marked = snippets(session, where.query, [("post", post.id) for post in listing.items])
-        for post in listing.items:
-            # Not a mapped column: the read-only session never writes it, the schema reads it.
-            post.snippet = marked.get(("post", post.id), "")
+        attach_snippets(session, where.query, "post", listing.items)
     return listing
 
 

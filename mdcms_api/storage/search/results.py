@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Subquery, and_, func, select
 from sqlalchemy.orm import Session
@@ -49,6 +50,14 @@ def snippets(
 ) -> dict[tuple[Kind, int], str]:
     """The snippet of each (kind, id) in ``keys``; call it for one page of results only."""
     return search_index_for(session).snippets(session, query, keys)
+
+
+def attach_snippets(session: Session, query: Query, kind: Kind, documents: Sequence[Any]) -> None:
+    """Give each of one page of ``documents`` (posts or pages) its ``snippet`` attribute."""
+    marked = snippets(session, query, [(kind, document.id) for document in documents])
+    for document in documents:
+        # Not a mapped column: the read-only session never writes it, the schema reads it.
+        document.snippet = marked.get((kind, document.id), "")
 
 
 def search(
