@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mdcms_api.content.document import Document, parse_document
 from mdcms_api.content.errors import ContentError
-from mdcms_api.content.render import Rendered, RenderSettings, SiteIndex, render_document
+from mdcms_api.content.rendering.model import Rendered, RenderSettings, SiteIndex
 from mdcms_api.content.siteconfig import SiteConfig
 from mdcms_api.importer.scan import SourceFile
 
@@ -75,6 +75,10 @@ def prepare(
     index: SiteIndex,
 ) -> Prepared:
     """Parse and render one file: pure, so that it can run in another process."""
+    # Imported here: Markdown and its extensions take a third of a second to load, which a
+    # re-sync that finds nothing changed should not pay.
+    from mdcms_api.content.render import render_document
+
     document = parse_document(source.path, raw, config)
     try:
         rendered = render_document(

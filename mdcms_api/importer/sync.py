@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from mdcms_api.content.document import Term
 from mdcms_api.content.errors import ContentError
-from mdcms_api.content.render import RenderSettings, SiteIndex
+from mdcms_api.content.rendering.model import RenderSettings, SiteIndex
 from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
 from mdcms_api.importer.assets import AssetSync
 from mdcms_api.importer.prepare import FileJob, Outcome, PrepareContext, Prepared, prepare_all
