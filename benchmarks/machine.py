@@ -49,15 +49,27 @@ def _command_output(argv: list[str]) -> str:
     )
 
 
-def _git() -> str:
-    head = _command_output(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+def code_version() -> str:
+    """The commit measured, and whether mdcms_api/ had uncommitted changes.
+
+    Other engineers commit while a long run goes on, and every subprocess loads the code as it
+    is when it starts: the harness notes this before each section. ``BENCH_CODE_LABEL`` names
+    code that is not a git checkout (an exported older commit, say).
+    """
+    label = os.environ.get("BENCH_CODE_LABEL")
+    if label:
+        return label
+    argv = ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]
+    head = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if head.returncode != 0:
+        return "unknown (not a git checkout; set BENCH_CODE_LABEL)"
     dirty = subprocess.run(
         ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "mdcms_api"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
-    return f"{head}{' + uncommitted changes in mdcms_api/' if dirty else ''}"
+    return head.stdout.strip() + (" + uncommitted changes in mdcms_api/" if dirty else "")
 
 
 def describe() -> list[tuple[str, str]]:
@@ -71,7 +83,7 @@ def describe() -> list[tuple[str, str]]:
         ("sqlite", sqlite3.sqlite_version),
         ("wrk", _command_output(["wrk", "--version"]).split(" Copyright")[0]),
         ("gunicorn", _version("gunicorn")),
-        ("code", _git()),
+        ("code", code_version()),
     ]
 
 

@@ -48,7 +48,10 @@ CONDITIONS: list[str] = []
 def checkpoint(options: Options, section: str) -> None:
     """Wait for the machine to be quiet (if asked) and note how busy it was."""
     share = machine.wait_quiet(options.wait_quiet)
-    CONDITIONS.append(f"{section}: other work used {share:.0%} of the CPUs just before")
+    CONDITIONS.append(
+        f"{section}: other work used {share:.0%} of the CPUs just before; "
+        f"code {machine.code_version()}"
+    )
     _stderr(CONDITIONS[-1])
 
 
