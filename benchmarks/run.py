@@ -39,6 +39,11 @@ class Options:
     peer: bool
     serve_size: int
     wait_quiet: float
+    server_env: tuple[str, ...] = ()
+
+    def server_environment(self) -> dict[str, str]:
+        """``--server-env KEY=VALUE`` options as a mapping."""
+        return dict(item.split("=", 1) for item in self.server_env)
 
 
 # What other work did to the machine before each section: printed under the table.
@@ -77,6 +82,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
         metavar="SECONDS",
         help="before each section, wait up to this long for other work to stop",
     )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set in the API server's environment (e.g. MDCMS_RESPONSE_CACHE_SIZE=0)",
+    )
     args = parser.parse_args(argv)
     sizes = tuple(sorted(int(size) for size in args.sizes.split(",")))
     serve_size = args.serve_size or (10_000 if 10_000 in sizes else sizes[-1])
@@ -92,6 +104,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         peer=args.peer,
         serve_size=serve_size,
         wait_quiet=args.wait_quiet,
+        server_env=tuple(args.server_env),
     )
 
 
@@ -149,7 +162,7 @@ def serve_section(options: Options) -> tuple[list[Row], ServeResults]:
     corpus = ensure_corpus(options.serve_size, options.seed)
     url = ensure_imported(corpus, options.backend)
     checkpoint(options, f"serve {options.serve_size}")
-    results = benchmark_serving(url, corpus, options.duration)
+    results = benchmark_serving(url, corpus, options.duration, options.server_environment())
     return rows.serve_rows(results), results
 
 
@@ -158,7 +171,9 @@ def scale_serving(options: Options, n: int) -> ServeResults:
     corpus = ensure_corpus(n, options.seed)
     url = ensure_imported(corpus, options.backend)
     checkpoint(options, f"scale: serve {n}")
-    measured, _body, _type = measure_api(url, corpus, options.duration, SCALE_ENDPOINTS)
+    measured, _body, _type = measure_api(
+        url, corpus, options.duration, SCALE_ENDPOINTS, options.server_environment()
+    )
     return ServeResults(n=n, measurements=measured)
 
 
@@ -222,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     print(machine.header())
     print(f"{'backend':>13}: {options.backend}; served DB: {options.serve_size} posts")
+    if options.server_env:
+        print(f"{'server env':>13}: {' '.join(options.server_env)}")
     print(f"{'load average':>13}: {_load_average()} (at start; other work on the machine skews it)")
     table = run(options)
     print(f"{'load average':>13}: {_load_average()} (at end)")

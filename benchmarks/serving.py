@@ -111,16 +111,24 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _api_env(url: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url}
+def _api_env(url: str, extra: dict[str, str]) -> dict[str, str]:
+    return {**os.environ, **extra, "DATABASE_URL": url}
 
 
 def measure_api(
-    url: str, corpus: Corpus, seconds: int, only: tuple[str, ...] = ()
+    url: str,
+    corpus: Corpus,
+    seconds: int,
+    only: tuple[str, ...] = (),
+    server_env: dict[str, str] | None = None,
 ) -> tuple[list[Measurement], bytes, str]:
-    """Load each endpoint of the API on the database at ``url``; also return the list's body."""
+    """Load each endpoint of the API on the database at ``url``; also return the list's body.
+
+    ``server_env`` is added to the server's environment (``MDCMS_RESPONSE_CACHE_SIZE=0``, say).
+    """
     LOGS.mkdir(parents=True, exist_ok=True)
-    with gunicorn(API_APP, _api_env(url), LOGS / "gunicorn-api.log", "/healthz") as base:
+    env = _api_env(url, server_env or {})
+    with gunicorn(API_APP, env, LOGS / "gunicorn-api.log", "/healthz") as base:
         status, body, headers = _get(base + LIST_PATH)
         if status != 200:
             raise RuntimeError(f"{LIST_PATH} answers {status}: {body[:300]!r}")
@@ -150,14 +158,16 @@ def measure_floor(body: bytes, content_type: str, seconds: int) -> Load:
 
 def fetch_list(url: str) -> tuple[bytes, str]:
     """The list's first page as the API serves it (for the floor to return), and its type."""
-    with gunicorn(API_APP, _api_env(url), LOGS / "gunicorn-api.log", "/healthz") as base:
+    with gunicorn(API_APP, _api_env(url, {}), LOGS / "gunicorn-api.log", "/healthz") as base:
         status, body, headers = _get(base + LIST_PATH)
     if status != 200:
         raise RuntimeError(f"{LIST_PATH} answers {status}: {body[:300]!r}")
     return body, headers.get("Content-Type", "application/json")
 
 
-def benchmark_serving(url: str, corpus: Corpus, seconds: int) -> ServeResults:
+def benchmark_serving(
+    url: str, corpus: Corpus, seconds: int, server_env: dict[str, str] | None = None
+) -> ServeResults:
     """The floor, every endpoint, the floor again: one server at a time.
 
     Measuring the floor on both sides shows how much the machine drifted during the run (other
@@ -167,6 +177,6 @@ def benchmark_serving(url: str, corpus: Corpus, seconds: int) -> ServeResults:
     body, content_type = fetch_list(url)
     results = ServeResults(n=corpus.n, list_bytes=len(body))
     results.floors.append(measure_floor(body, content_type, seconds))
-    results.measurements, _body, _type = measure_api(url, corpus, seconds)
+    results.measurements, _body, _type = measure_api(url, corpus, seconds, (), server_env)
     results.floors.append(measure_floor(body, content_type, seconds))
     return results
