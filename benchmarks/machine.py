@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from importlib import metadata
 
-from benchmarks.procs import REPO
+from benchmarks.procs import REPO, cpu_times
 
 
 def _cpu_model() -> str:
@@ -92,18 +92,11 @@ def header() -> str:
     return "\n".join(f"{name:>13}: {value}" for name, value in describe())
 
 
-def _cpu_times() -> tuple[int, int]:
-    with open("/proc/stat") as stat:
-        fields = [int(value) for value in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
-    return sum(fields) - idle, sum(fields)
-
-
 def busy_share(seconds: float = 2.0) -> float:
     """The share of all CPUs busy over ``seconds`` (while the harness itself sleeps)."""
-    busy_before, total_before = _cpu_times()
+    busy_before, total_before = cpu_times()
     time.sleep(seconds)
-    busy_after, total_after = _cpu_times()
+    busy_after, total_after = cpu_times()
     return (busy_after - busy_before) / max(1, total_after - total_before)
 
 

@@ -30,6 +30,7 @@ class Measured:
     cpu_seconds: float  # user + system: less sensitive than wall time to other work
     returncode: int
     output: str
+    others: float = 0.0  # share of the CPUs other processes used meanwhile
 
 
 def _tree(pid: int) -> list[int]:
@@ -105,7 +106,8 @@ def run_measured(
         killer = threading.Timer(timeout, _kill_group, (child.pid,))
         killer.start()
         try:
-            _pid, status, usage = os.wait4(child.pid, 0)
+            with OtherWork() as other_work:
+                _pid, status, usage = os.wait4(child.pid, 0)
         finally:
             seconds = time.perf_counter() - started
             killer.cancel()
@@ -115,7 +117,46 @@ def run_measured(
         output = out.read().decode("utf-8", "replace")
     peak = max(usage.ru_maxrss * 1024, sampler.peak)  # ru_maxrss is in KiB on Linux
     cpu = max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds())
-    return Measured(seconds, peak, cpu, child.returncode, output)
+    return Measured(seconds, peak, cpu, child.returncode, output, other_work.share)
+
+
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _ticks_with_children(pid: int) -> int:
+    """utime + stime + cutime + cstime: the process and the children it has reaped."""
+    with contextlib.suppress(OSError, IndexError, ValueError), open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+        return sum(int(value) for value in fields[11:15])
+    return 0
+
+
+def _our_ticks() -> int:
+    return sum(_ticks_with_children(pid) for pid in _tree(os.getpid()))
+
+
+class OtherWork:
+    """Measures how much of the CPUs processes outside the harness used during a block.
+
+    The harness, its servers, wrk and the importer are all its descendants; whatever else was
+    busy (another session's test suite on a shared machine) skews what the block measured.
+    """
+
+    def __enter__(self) -> OtherWork:
+        self._start = (*cpu_times(), _our_ticks())
+        self.share = 0.0
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        busy, total, ours = (*cpu_times(), _our_ticks())
+        elapsed = max(1, total - self._start[1])
+        others = (busy - self._start[0]) - (ours - self._start[2])
+        self.share = min(1.0, max(0.0, others / elapsed))
 
 
 def _kill_group(pid: int) -> None:

@@ -33,6 +33,12 @@ def _cpu(measured: Sequence[Measured]) -> float:
     return median([m.cpu_seconds for m in measured])
 
 
+def _others(shares: Sequence[float]) -> str:
+    """How much other processes used the CPUs meanwhile (at worst), when it is worth saying."""
+    worst = max(shares, default=0.0)
+    return f", other work {worst:.0%} of the CPUs" if worst >= 0.05 else ""
+
+
 def _peak(measured: Sequence[Measured]) -> float:
     return mb(max(m.peak_rss for m in measured))
 
@@ -43,6 +49,7 @@ def full_import_rows(results: ImportResults, peer: Sequence[Measured]) -> list[R
     seconds = _seconds(results.full)
     value = f"{seconds:.1f} s ({n / seconds:.0f} posts/s)"
     note = f"{_runs(results.full)}, CPU {_cpu(results.full):.1f} s"
+    note += _others([m.others for m in results.full])
     rows.append(Row(f"import {n}: full", value, note=note))
     if n == TARGET_SIZE:
         rows.append(
@@ -60,7 +67,7 @@ def full_import_rows(results: ImportResults, peer: Sequence[Measured]) -> list[R
 def _peer_rows(n: int, seconds: float, peer: Sequence[Measured]) -> list[Row]:
     theirs = _seconds(peer)
     value = f"{theirs:.1f} s ({n / theirs:.0f} posts/s), peak RSS {_peak(peer):.0f} MB"
-    note = f"{_runs(peer)}, CPU {_cpu(peer):.1f} s"
+    note = f"{_runs(peer)}, CPU {_cpu(peer):.1f} s" + _others([m.others for m in peer])
     rows = [Row(f"markdown-to-sqlite {n}: full", value, note=note)]
     ratio = seconds / theirs
     label = f"import {n}: our time / markdown-to-sqlite's"
@@ -82,6 +89,7 @@ def resync_rows(results: ImportResults) -> list[Row]:
             continue
         metric = f"import {results.n}: {label}"
         note = f"{_runs(runs)}, CPU {_cpu(runs):.2f} s, peak RSS {_peak(runs):.0f} MB"
+        note += _others([m.others for m in runs])
         if results.n == TARGET_SIZE:
             rows.append(at_most(metric, _seconds(runs), limit, ".2f", unit=" s", note=note))
         else:
@@ -114,7 +122,8 @@ def serve_rows(results: ServeResults) -> list[Row]:
         Row(
             f"serve {results.n}: floor (bare Flask) req/s",
             f"{floor_rps:.0f}",
-            note=f"before / after: {spread} req/s, p50 {p50s} ms, p99 {p99s} ms",
+            note=f"before / after: {spread} req/s, p50 {p50s} ms, p99 {p99s} ms"
+            + _others([floor.others for floor in results.floors]),
         )
     ]
     if max(rates) > 1.2 * min(rates):
@@ -144,6 +153,15 @@ def _endpoint_rows(n: int, measurement: Measurement, floor_rps: float) -> list[R
     )
     if measurement.note:  # errors under load: the rate is not the endpoint's
         rate = Row(rate.metric, rate.value, rate.target, rate.ratio, "CHECK", measurement.note)
+    elif load.others >= 0.05:
+        rate = Row(
+            rate.metric,
+            rate.value,
+            rate.target,
+            rate.ratio,
+            rate.verdict,
+            _others([load.others])[2:],
+        )
     return [
         rate,
         Row(f"{name} p50", f"{load.p50_ms:.2f} ms"),

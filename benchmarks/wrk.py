@@ -6,7 +6,9 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from benchmarks.procs import OtherWork
 
 THREADS = 2
 CONNECTIONS = 16
@@ -30,6 +32,7 @@ class Load:
     non_2xx_3xx: int
     socket_errors: int
     output: str
+    others: float = 0.0  # share of the CPUs other processes used meanwhile
 
     def problems(self) -> str:
         """Why the numbers may not mean what they seem; empty when nothing went wrong."""
@@ -77,7 +80,8 @@ def load(url: str, seconds: int, headers: Sequence[str] = ()) -> Load:
     argv = [require_wrk(), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for header in headers:
         argv += ["-H", header]
-    done = subprocess.run(
-        [*argv, url], capture_output=True, text=True, timeout=seconds + 30, check=True
-    )
-    return parse(done.stdout)
+    with OtherWork() as other_work:
+        done = subprocess.run(
+            [*argv, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+        )
+    return replace(parse(done.stdout), others=other_work.share)
