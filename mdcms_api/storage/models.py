@@ -173,28 +173,33 @@ class Page(DocumentColumns, Base):
     sort: Mapped[int] = mapped_column(Integer, default=100)
 
 
-class Author(Base):
+class TermColumns:
+    """Columns of a name that posts of one site share: an author or a keyword."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
+        return (UniqueConstraint("site_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+    @declared_attr
+    def site_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+
+    slug: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)
+
+
+class Author(TermColumns, Base):
     """A person who wrote posts in one site."""
 
     __tablename__ = "authors"
-    __table_args__ = (UniqueConstraint("site_id", "slug"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    slug: Mapped[str] = mapped_column(String(300))
-    name: Mapped[str] = mapped_column(Text)
 
 
-class Keyword(Base):
+class Keyword(TermColumns, Base):
     """A keyword (tag) used by posts in one site."""
 
     __tablename__ = "keywords"
-    __table_args__ = (UniqueConstraint("site_id", "slug"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    slug: Mapped[str] = mapped_column(String(300))
-    name: Mapped[str] = mapped_column(Text)
 
 
 class Asset(Base):
