@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -16,6 +15,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask, Response, request
+
+from tests.servers import serving
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 FRONTEND = REPOSITORY / "examples" / "frontend"
@@ -68,16 +69,8 @@ def sqlite_only(backend: str) -> None:
 def frontend_url() -> Iterator[str]:
     """The example page served by a static file server: an origin of its own."""
     handler = functools.partial(QuietHandler, directory=str(FRONTEND))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture

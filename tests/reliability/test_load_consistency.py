@@ -8,8 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
+from tests.servers import serve_wsgi
 from tests.sites import write_post
 
 POSTS = 60
@@ -63,26 +62,24 @@ def test_readers_see_the_old_or_the_new_site_never_a_mix(app, import_site, tmp_p
     root = tmp_path / "load"
     old_slugs = write_version(root, 1)
     assert import_site(root).committed
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     stop = threading.Event()
     seen: list[list[tuple[int, dict]]] = [[] for _ in range(READERS)]
-    readers = [
-        threading.Thread(target=read_until, args=(server.server_port, stop, seen[n]))
-        for n in range(READERS)
-    ]
-    try:
-        for reader in readers:
-            reader.start()
-        time.sleep(0.3)
-        new_slugs = write_version(root, 2)
-        report = import_site(root)
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        for reader in readers:
-            reader.join(timeout=MAX_SECONDS)
-        server.shutdown()
+    with serve_wsgi(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        readers = [
+            threading.Thread(target=read_until, args=(port, stop, seen[n])) for n in range(READERS)
+        ]
+        try:
+            for reader in readers:
+                reader.start()
+            time.sleep(0.3)
+            new_slugs = write_version(root, 2)
+            report = import_site(root)
+            time.sleep(0.3)
+        finally:
+            stop.set()
+            for reader in readers:
+                reader.join(timeout=MAX_SECONDS)
     assert report.committed and len(report.updated) == POSTS - 5 and len(report.added) == 5
 
     responses = [response for reader in seen for response in reader]

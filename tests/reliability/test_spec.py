@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.schemas import BaseSchema
-from werkzeug.serving import make_server
 
 from mdcms_api.storage.search import QueryError, parse_query
+from tests.servers import serve_wsgi
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SAMPLE_SITES = REPOSITORY / "sample-sites"
@@ -148,14 +147,8 @@ def spec_schema(spec_app: Flask) -> BaseSchema:
 @pytest.fixture
 def live_server(spec_app: Flask) -> Iterator[str]:
     """The app behind a real HTTP server on a free loopback port; its base URL."""
-    server = make_server("127.0.0.1", 0, spec_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serve_wsgi(spec_app) as url:
+        yield url
 
 
 SPEC = schemathesis.pytest.from_fixture("spec_schema")
