@@ -65,3 +65,28 @@ def test_unknown_tables_are_refused(empty_database_url):
         connection.exec_driver_sql("CREATE TABLE somebody_elses (id INTEGER)")
     assert migrations.schema_state(engine) is migrations.SchemaState.UNKNOWN
     engine.dispose()
+
+
+def test_the_head_revision_is_alembics_head():
+    """The schema check knows the head without importing Alembic: keep it in step."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head == migrations.HEAD_REVISION, (
+        f"a new migration: set HEAD_REVISION in mdcms_api/storage/migrations.py to {head!r}"
+    )
+
+
+def test_older_and_unknown_revisions(empty_database_url):
+    engine = make_engine(empty_database_url)
+    assert migrations.current_revision(engine) is None
+    migrations.upgrade(engine, "0003")
+    assert migrations.current_revision(engine) == "0003"
+    assert migrations.schema_state(engine) is migrations.SchemaState.OUTDATED
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dcafe'")
+    assert migrations.schema_state(engine) is migrations.SchemaState.UNKNOWN
+    engine.dispose()
