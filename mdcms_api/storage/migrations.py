@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 # The newest revision in migrations/versions: bump it with every new migration
 # (tests/importer/test_migrations.py checks it against Alembic's head). Knowing it without
-# Alembic keeps Alembic's import, longer than a whole no-change re-sync of a small site, off
-# every command that finds the database current.
+# Alembic keeps Alembic's import (about 70 ms, mako and pygments included) off every command
+# that finds the database current.
 HEAD_REVISION = "0004"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 
