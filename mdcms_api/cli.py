@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from mdcms_api.content.slugs import slugify
@@ -160,7 +161,42 @@ def db_current() -> None:
     click.echo(f"head: {migrations.head_revision()} ({migrations.schema_state(engine).value})")
 
 
-def register_commands(app: Flask) -> None:
-    """Attach every command to the app's CLI."""
-    for command in (import_site_command, list_sites_command, remove_site_command, db_commands):
-        app.cli.add_command(command)
+class AppCommands(AppGroup):
+    """The app's command line, which can finish building the app only when it must.
+
+    Looking up one of mdcms-api's own commands leaves the app as it is; any other command
+    (`flask openapi`) or the list of them all (`flask --help`) runs ``complete_app`` first.
+    """
+
+    def __init__(self, name: str, complete_app: Callable[[], None]) -> None:
+        super().__init__(name)
+        self._complete_app: Callable[[], None] | None = complete_app
+        for command in (import_site_command, list_sites_command, remove_site_command, db_commands):
+            self.add_command(command)
+
+    def complete_app(self) -> None:
+        """Run ``complete_app``, once."""
+        complete, self._complete_app = self._complete_app, None
+        if complete is not None:
+            complete()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, after completing the app unless it is one of ours."""
+        if cmd_name not in self.commands:
+            self.complete_app()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, the complete app's included."""
+        self.complete_app()
+        return super().list_commands(ctx)
+
+
+def flask_cli_is_finding_a_command() -> bool:
+    """Whether the `flask` command is loading the app to look up one of the app's commands.
+
+    Its built-in commands (`run`, `shell`, `routes`) load the app in their own click context
+    instead, and gunicorn and the tests outside any.
+    """
+    context = click.get_current_context(silent=True)
+    return context is not None and isinstance(context.command, FlaskGroup)
