@@ -11,6 +11,7 @@ from markdown.extensions.toc import slugify_unicode
 from mdcms_api.content.rendering.components import ComponentExtension
 from mdcms_api.content.rendering.inline_budget import InlineBudgetExtension
 from mdcms_api.content.rendering.inline_footnotes import InlineFootnoteExtension
+from mdcms_api.content.rendering.inline_triggers import InlineTriggerExtension
 from mdcms_api.content.rendering.links import LinkExtension
 from mdcms_api.content.rendering.state import DocumentState
 
@@ -56,6 +57,7 @@ def _build() -> Converter:
             ComponentExtension(state),
             InlineBudgetExtension(),
             InlineFootnoteExtension(),
+            InlineTriggerExtension(),
             LinkExtension(state),
         ],
         extension_configs=_GFM_CONFIG,
