@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from html.parser import HTMLParser
 
 from mdcms_api.content.rendering.sanitize import ID_PREFIX
 
@@ -28,50 +27,10 @@ _VOID_TAGS = frozenset(
 _SKIPPED_CLASSES = frozenset({"footnote-ref", "footnote-backref", "toc"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, block by block, and its first top-level paragraph."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.first_paragraph: list[str] | None = None
-        self._stack: list[tuple[str, bool]] = []
-        self._skip_depth = 0
-        self._in_first_paragraph = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag in _VOID_TAGS:
-            return
-        classes = set((dict(attrs).get("class") or "").split())
-        skipped = bool(classes & _SKIPPED_CLASSES)
-        if tag == "p" and not self._stack and self.first_paragraph is None:
-            self.first_paragraph = []
-            self._in_first_paragraph = True
-        self._stack.append((tag, skipped))
-        self._skip_depth += skipped
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        # Pop to the matching open tag; sanitized HTML is well formed, so this is exact.
-        while self._stack:
-            open_tag, skipped = self._stack.pop()
-            self._skip_depth -= skipped
-            if open_tag == tag:
-                break
-        if not self._stack:
-            self._in_first_paragraph = False
-
-    def handle_data(self, data: str) -> None:
-        if self._skip_depth:
-            return
-        self.parts.append(data)
-        if self._in_first_paragraph and self.first_paragraph is not None:
-            self.first_paragraph.append(data)
+# Sanitized HTML is regular: html5ever writes lowercase tags, double-quoted attribute values
+# with no raw '"' inside, no comments, and escapes '<' and '&' in text. A tag, or a run of text.
+_TOKEN = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)((?:[^>"]|"[^"]*")*)>|[^<]+|<')
+_CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
 def _normalize(text: str) -> str:
@@ -79,12 +38,46 @@ def _normalize(text: str) -> str:
 
 
 def extract_text(fragment: str) -> tuple[str, str]:
-    """Return the plain text of an HTML fragment and the text of its first top-level paragraph."""
-    parser = _TextExtractor()
-    parser.feed(fragment)
-    parser.close()
-    text = _normalize("".join(parser.parts))
-    first = _normalize("".join(parser.first_paragraph or ())).replace("\n", " ")
+    """Return the plain text of sanitized HTML and the text of its first top-level paragraph."""
+    parts: list[str] = []
+    first_paragraph: list[str] | None = None
+    stack: list[tuple[str, bool]] = []  # open elements: (tag, whether its text is skipped)
+    skip_depth = 0
+    in_first_paragraph = False
+    for token in _TOKEN.finditer(fragment):
+        closing, tag, attributes = token.groups()
+        if tag is None:
+            if not skip_depth:
+                data = token[0]
+                data = html.unescape(data) if "&" in data else data
+                parts.append(data)
+                if in_first_paragraph:
+                    first_paragraph.append(data)
+            continue
+        tag = tag.lower()
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if closing:
+            # Pop to the matching open tag; sanitized HTML is well formed, so this is exact.
+            while stack:
+                open_tag, skipped = stack.pop()
+                skip_depth -= skipped
+                if open_tag == tag:
+                    break
+            if not stack:
+                in_first_paragraph = False
+            continue
+        if tag in _VOID_TAGS:
+            continue
+        classes = _CLASS.search(attributes)
+        skipped = bool(classes and _SKIPPED_CLASSES.intersection(classes[1].split()))
+        if tag == "p" and not stack and first_paragraph is None:
+            first_paragraph = []
+            in_first_paragraph = True
+        stack.append((tag, skipped))
+        skip_depth += skipped
+    text = _normalize("".join(parts))
+    first = _normalize("".join(first_paragraph or ())).replace("\n", " ")
     return text, first
 
 
