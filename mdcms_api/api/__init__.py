@@ -15,7 +15,6 @@ from mdcms_api.api import (
     keywords,
     pages,
     posts,
-    response_cache,
     search,
     sites,
 )
@@ -42,5 +41,4 @@ def init_api(app: Flask) -> ProblemApi:
     db_session.init_app(app)
     caching.init_app(app)
     cors.init_app(app)
-    response_cache.init_app(app)  # last: see its init_app
     return api

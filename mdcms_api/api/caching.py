@@ -15,6 +15,9 @@ PRIVATE = "private, no-store"
 # mdcms_api/serving/compression.py sends a compressed body under "<etag>:gzip" or "<etag>:br";
 # a cache revalidating such a copy must get its 304 here too, before any query runs.
 ENCODED_ETAG_SUFFIXES = ("", ":gzip", ":br")
+# Where a public response names the site version it was built from, in the WSGI environ:
+# mdcms_api/serving/response_cache.py keeps such responses and answers repeats itself.
+CACHEABLE = "mdcms.cacheable"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ def normalised_query() -> str:
     """The query string with its parameters sorted."""
     # The same parameters in another order are the same request.
     return urlencode(sorted(request.args.items(multi=True)))
+
+
+def mark_cacheable(slug: str, site_id: int, content_version: int) -> None:
+    """Let the response cache keep this request's answer (never call it for a preview)."""
+    request.environ[CACHEABLE] = (slug, site_id, content_version)
 
 
 def _etag(*versions: object, private: bool) -> str:
@@ -63,7 +71,9 @@ def current_etag(validators: Validators) -> str | None:
     """The form of the ETag the client holds, if it is current; None when it must get a body."""
     if request.if_none_match:
         for suffix in ENCODED_ETAG_SUFFIXES:
-            if request.if_none_match.contains(validators.etag + suffix):
+            # Weak comparison, as HTTP asks for If-None-Match: a proxy that compresses a copy
+            # itself sends back W/"<etag>".
+            if request.if_none_match.contains_weak(validators.etag + suffix):
                 return validators.etag + suffix
         return None
     since = request.if_modified_since

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from mdcms_api.api.caching import check_cache
+from mdcms_api.api.caching import check_cache, mark_cacheable
 from mdcms_api.api.db_session import read_session
 from mdcms_api.api.errors import abort_problem
 from mdcms_api.api.preview import preview_granted
-from mdcms_api.api.response_cache import SiteVersion, remember_site_version
 from mdcms_api.api.site_context import SiteContext, set_current_site, zone_of
 from mdcms_api.storage.site_queries import find_site, site_versions
 
@@ -25,15 +24,18 @@ def open_site(slug: str, *, preview: bool = False, variant: str = "") -> SiteCon
         abort_problem(404, f"There is no site '{slug}'.")
     context = SiteContext(site=site, zone=zone_of(site.timezone), preview=include_drafts)
     set_current_site(context)
+    if not include_drafts:
+        # Before check_cache, whose 304 may be kept too.
+        mark_cacheable(site.slug, site.id, site.content_version)
     check_cache(
         site.id,
         site.content_version,
+        # A site removed and imported again may get the same id and version (SQLite reuses ids).
+        site.last_import_at,
         variant,
         last_modified=site.last_import_at,
         private=include_drafts,
     )
-    if not include_drafts:
-        remember_site_version(SiteVersion(site.id, site.content_version, site.last_import_at))
     return context
 
 
@@ -43,7 +45,7 @@ def open_all_sites(*, preview: bool = False) -> bool:
     versions = site_versions(read_session())
     imports = [row.last_import_at for row in versions if row.last_import_at is not None]
     check_cache(
-        *(f"{row.id}:{row.content_version}" for row in versions),
+        *(f"{row.id}:{row.content_version}:{row.last_import_at}" for row in versions),
         last_modified=max(imports, default=None),
         private=include_drafts,
     )
