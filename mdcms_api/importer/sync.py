@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from mdcms_api.content.document import Term
 from mdcms_api.content.errors import ContentError
 from mdcms_api.content.rendering.model import RenderSettings, SiteIndex
 from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
 from mdcms_api.importer.assets import AssetSync
-from mdcms_api.importer.prepare import FileJob, Outcome, PrepareContext, Prepared, prepare_all
+from mdcms_api.importer.prepare import FileJob, Outcome, PrepareContext, prepare_all
 from mdcms_api.importer.report import ImportReport, Problem
 from mdcms_api.importer.scan import SiteScan, scan_site
+from mdcms_api.importer.write import DocumentWriter, kind_of
 from mdcms_api.storage.db import Database
 from mdcms_api.storage.models import (
     Asset,
@@ -31,7 +31,7 @@ from mdcms_api.storage.models import (
     post_keywords,
     utcnow,
 )
-from mdcms_api.storage.search import Kind, SearchEntry, search_index_for
+from mdcms_api.storage.search import search_index_for
 
 CONFIG_FILE = "config.yml"
 # Bump when parsing changes what is stored, so that the next sync re-reads every file.
@@ -114,7 +114,6 @@ class SiteSync:
         self.root = root
         self.options = options
         self.report = ImportReport(site=options.site, dry_run=options.dry_run)
-        self._term_ids: dict[type[Author] | type[Keyword], dict[str, int]] = {}
         self.search = search_index_for(session)
 
     # -- the steps -------------------------------------------------------------------------
@@ -216,7 +215,7 @@ class SiteSync:
                 self.session.execute(delete(model).where(model.id == files[path].id))
                 self.report.removed.append(path)
             # search: the removed documents leave the index in the same transaction
-            self.search.remove(self.session, _kind(model), [files[path].id for path in gone])
+            self.search.remove(self.session, kind_of(model), [files[path].id for path in gone])
         duplicates = self._duplicate_slugs(scan)
         relinked = self._relinked_documents(site, stored, scan)
         jobs: list[FileJob] = []
@@ -236,11 +235,13 @@ class SiteSync:
                 known_hash = None if rerender else previous.content_hash
                 jobs.append(FileJob(source, known_hash))
         context = PrepareContext(self.root, config, settings, index, self.options.max_file_bytes)
+        writer = DocumentWriter(self.session, site.id, self.search)
         for done, outcome in enumerate(prepare_all(jobs, context, self.options.workers), 1):
             model = _model(outcome.job.source.kind)
-            self._apply(site, model, outcome, stored[model].get(outcome.job.source.path))
+            self._apply(writer, model, outcome, stored[model].get(outcome.job.source.path))
             if progress is not None:
                 progress(done, len(jobs))
+        writer.flush()
         self._remove_unused_terms(site)
 
     def _relinked_documents(
@@ -263,7 +264,7 @@ class SiteSync:
 
     def _apply(
         self,
-        site: Site,
+        writer: DocumentWriter,
         model: type[Post] | type[Page],
         outcome: Outcome,
         previous: StoredFile | None,
@@ -276,15 +277,11 @@ class SiteSync:
         elif outcome.prepared is None:
             # Touched but not edited: remember the new stat so the next sync skips it cheaply.
             assert previous is not None, "only a stored file has a known hash"
-            self.session.execute(
-                model.__table__.update()
-                .where(model.id == previous.id)
-                .values(file_size=source.size, file_mtime_ns=source.mtime_ns)
-            )
+            writer.touch(model, previous.id, source)
             self.report.unchanged += 1
         else:
             prepared = outcome.prepared
-            self._write(site, model, prepared, previous)
+            writer.put(model, prepared, previous.id if previous else None)
             for warning in prepared.document.warnings + prepared.rendered.warnings:
                 self.report.problems.append(Problem(source.path, warning, severity="warning"))
             (self.report.updated if previous else self.report.added).append(source.path)
@@ -307,65 +304,6 @@ class SiteSync:
                     )
         return problems
 
-    # -- writing rows ----------------------------------------------------------------------
-
-    def _write(
-        self,
-        site: Site,
-        model: type[Post] | type[Page],
-        prepared: Prepared,
-        previous: StoredFile | None,
-    ) -> None:
-        values = _row_values(prepared)
-        if model is Page:
-            values["section_id"] = prepared.document.section_id
-            values["sort"] = prepared.document.sort
-        if previous is None:
-            document_id = self.session.execute(
-                insert(model).values(site_id=site.id, **values).returning(model.id)
-            ).scalar_one()
-        else:
-            document_id = previous.id
-            self.session.execute(
-                model.__table__.update().where(model.id == document_id).values(**values)
-            )
-        if model is Post:
-            self._link_terms(
-                site, document_id, post_authors, "author_id", Author, prepared.document.authors
-            )
-            self._link_terms(
-                site, document_id, post_keywords, "keyword_id", Keyword, prepared.document.keywords
-            )
-        # search: the document's entry follows its row, drafts included (readers' queries
-        # filter them out; previews find them)
-        self.search.put(self.session, _search_entry(site, model, document_id, prepared))
-
-    def _link_terms(
-        self, site: Site, post_id: int, table: Any, column: str, model: Any, terms: list[Term]
-    ) -> None:
-        self.session.execute(delete(table).where(table.c.post_id == post_id))
-        if not terms:
-            return
-        ids = self._term_id_map(site, model)
-        rows = []
-        for position, term in enumerate(terms):
-            if term.slug not in ids:
-                ids[term.slug] = self.session.execute(
-                    insert(model)
-                    .values(site_id=site.id, slug=term.slug, name=term.name)
-                    .returning(model.id)
-                ).scalar_one()
-            rows.append({"post_id": post_id, column: ids[term.slug], "position": position})
-        self.session.execute(insert(table), rows)
-
-    def _term_id_map(self, site: Site, model: Any) -> dict[str, int]:
-        if model not in self._term_ids:
-            rows = self.session.execute(
-                select(model.slug, model.id).where(model.site_id == site.id)
-            )
-            self._term_ids[model] = {slug: id_ for slug, id_ in rows}
-        return self._term_ids[model]
-
     def _remove_unused_terms(self, site: Site) -> None:
         for model, table, column in (
             (Author, post_authors, "author_id"),
@@ -379,53 +317,6 @@ class SiteSync:
 
 def _model(kind: str) -> type[Post] | type[Page]:
     return Post if kind == "post" else Page
-
-
-def _kind(model: type[Post] | type[Page]) -> Kind:
-    return "post" if model is Post else "page"
-
-
-def _search_entry(
-    site: Site, model: type[Post] | type[Page], document_id: int, prepared: Prepared
-) -> SearchEntry:
-    document = prepared.document
-    return SearchEntry(
-        kind=_kind(model),
-        doc_id=document_id,
-        site_id=site.id,
-        title=document.title,
-        keywords=", ".join(keyword.name for keyword in document.keywords),
-        description=document.description or "",
-        body=prepared.rendered.text,  # the renderer's plain text: no markdown syntax, no HTML
-    )
-
-
-def _row_values(prepared: Prepared) -> dict[str, Any]:
-    document, rendered = prepared.document, prepared.rendered
-    return {
-        "slug": document.slug,
-        "source_path": prepared.source.path,
-        "content_hash": prepared.content_hash,
-        "file_size": prepared.source.size,
-        "file_mtime_ns": prepared.source.mtime_ns,
-        "title": document.title,
-        "description": document.description,
-        "draft": document.draft,
-        "language": document.language,
-        "created": document.created,
-        "modified": document.modified,
-        "extra": document.extra,
-        "markdown": document.body,
-        "html": rendered.html,
-        "text": rendered.text,
-        "excerpt": rendered.excerpt,
-        "toc": rendered.toc,
-        "components": rendered.components,
-        "link_targets": rendered.link_targets,
-        "word_count": rendered.word_count,
-        "reading_time_minutes": rendered.reading_time_minutes,
-        "imported_at": utcnow(),
-    }
 
 
 def sync_site(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -51,8 +51,8 @@ class SearchIndex(ABC):
     """
 
     @abstractmethod
-    def put(self, session: Session, entry: SearchEntry) -> None:
-        """Add the entry of one document, replacing the one it had."""
+    def add(self, session: Session, entries: Sequence[SearchEntry]) -> None:
+        """Add the entries of documents that have none: `remove` a document's old entry first."""
 
     @abstractmethod
     def remove(self, session: Session, kind: Kind, doc_ids: Collection[int]) -> None:

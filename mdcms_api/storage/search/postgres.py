@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Select, column, delete, func, literal_column, select, table, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    Float,
+    Select,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import Function
 
@@ -64,23 +74,23 @@ def _tsquery(query: Query) -> Function[Any]:
 class PostgresSearchIndex(SearchIndex):
     """Search on PostgreSQL with full-text search (configuration mdcms_search)."""
 
-    def put(self, session: Session, entry: SearchEntry) -> None:
-        values = {
-            "kind": entry.kind,
-            "doc_id": entry.doc_id,
-            "site_id": entry.site_id,
-            "title": entry.title,
-            "keywords": entry.keywords,
-            "description": entry.description,
-            "body": indexed_body(entry.body),
-        }
-        statement = insert(search_documents).values(values)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["kind", "doc_id"],
-                set_={key: statement.excluded[key] for key in values},
+    def add(self, session: Session, entries: Sequence[SearchEntry]) -> None:
+        if entries:
+            session.execute(
+                insert(search_documents),
+                [
+                    {
+                        "kind": entry.kind,
+                        "doc_id": entry.doc_id,
+                        "site_id": entry.site_id,
+                        "title": entry.title,
+                        "keywords": entry.keywords,
+                        "description": entry.description,
+                        "body": indexed_body(entry.body),
+                    }
+                    for entry in entries
+                ],
             )
-        )
 
     def remove(self, session: Session, kind: Kind, doc_ids: Collection[int]) -> None:
         if doc_ids:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -90,18 +90,21 @@ def match_expression(query: Query) -> str:
 class SqliteSearchIndex(SearchIndex):
     """Search on SQLite with FTS5 (tokenizer: porter unicode61 remove_diacritics 2)."""
 
-    def put(self, session: Session, entry: SearchEntry) -> None:
-        rowid = _rowid(entry.kind, entry.doc_id)
-        session.execute(delete(search_index).where(search_index.c.rowid == rowid))
-        session.execute(
-            insert(search_index).values(
-                rowid=rowid,
-                title=entry.title,
-                keywords=entry.keywords,
-                description=entry.description,
-                body=indexed_body(entry.body),
+    def add(self, session: Session, entries: Sequence[SearchEntry]) -> None:
+        if entries:
+            session.execute(
+                insert(search_index),
+                [
+                    {
+                        "rowid": _rowid(entry.kind, entry.doc_id),
+                        "title": entry.title,
+                        "keywords": entry.keywords,
+                        "description": entry.description,
+                        "body": indexed_body(entry.body),
+                    }
+                    for entry in entries
+                ],
             )
-        )
 
     def remove(self, session: Session, kind: Kind, doc_ids: Collection[int]) -> None:
         if doc_ids:
