@@ -10,8 +10,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from tests.sites import write_post
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 
@@ -41,7 +46,9 @@ def wait_until_up(url: str, server: subprocess.Popen[str]) -> None:
     raise AssertionError("gunicorn did not answer within 30 s")
 
 
-def test_gunicorn_serves_with_preloaded_workers_and_json_logs(database_url, tmp_path):
+@contextmanager
+def gunicorn(database_url: str, cwd: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """The production command with two preloaded workers and JSON logs: its URL and process."""
     port = free_port()
     env = {
         **os.environ,
@@ -52,11 +59,26 @@ def test_gunicorn_serves_with_preloaded_workers_and_json_logs(database_url, tmp_
     }
     command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "mdcms_api:create_app()"]
     server = subprocess.Popen(
-        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/healthz", server)
+        yield base, server
+    finally:
+        if server.returncode is None:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=30)
+
+
+def stop(server: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM, then gunicorn's stdout and stderr."""
+    server.send_signal(signal.SIGTERM)
+    return server.communicate(timeout=30)
+
+
+def test_gunicorn_serves_with_preloaded_workers_and_json_logs(database_url, tmp_path):
+    with gunicorn(database_url, tmp_path) as (base, server):
         # Several requests that read the database, so that both workers use connections of
         # their own.
         for number in range(6):
@@ -66,11 +88,45 @@ def test_gunicorn_serves_with_preloaded_workers_and_json_logs(database_url, tmp_
         with get(f"{base}/api/v1/openapi.json", {"Accept-Encoding": "gzip"}) as response:
             assert response.headers["Content-Encoding"] == "gzip"
             assert json.loads(gzip.decompress(response.read()))["openapi"]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        out, err = server.communicate(timeout=30)
+        out, err = stop(server)
     assert server.returncode == 0, err
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     smoke = [line for line in lines if line["request_id"].startswith("smoke-")]
     assert [line["status"] for line in smoke] == [200] * 6
     assert "Booting worker" in err and "Traceback" not in err
+
+
+def test_every_worker_sees_an_import_from_another_process_at_once(
+    database_url, import_site, tmp_path
+):
+    site = tmp_path / "blog"
+    write_post(site, "2025-01-01-one", title="One")
+    import_site(site)
+    url = "/api/v1/sites/blog/posts"
+    with gunicorn(database_url, tmp_path) as (base, server):
+        with get(base + url) as response:
+            etag = response.headers["ETag"]
+        # New connections each time: both workers answer, and keep the list and its 304.
+        for _ in range(10):
+            assert slugs(base + url) == ["one"]
+            assert slugs(base + url, {"If-None-Match": etag}) == 304
+        write_post(site, "2025-01-02-two", title="Two")
+        import_site(site)  # this test's process: neither worker
+        for _ in range(10):
+            assert slugs(base + url) == ["two", "one"]
+            assert slugs(base + url, {"If-None-Match": etag}) == ["two", "one"]
+        out, err = stop(server)
+    assert server.returncode == 0, err
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    statuses = [line["status"] for line in lines if line["path"] == url]
+    assert sorted(statuses) == [200] * 31 + [304] * 10  # two workers: lines in any order
+    assert "Traceback" not in err
+
+
+def slugs(url: str, headers: dict[str, str] | None = None) -> list[str] | int:
+    """The slugs of a post list, or the status when it is not a 200."""
+    try:
+        with get(url, headers) as response:
+            return [post["slug"] for post in json.loads(response.read())["items"]]
+    except urllib.error.HTTPError as error:
+        return error.code
