@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from hypothesis import given
@@ -112,3 +113,9 @@ def test_skipped_text_and_first_paragraph():
         'only.</p><nav class="toc"><ul><li>Heading</li></ul></nav><p>Second.</p>'
     )
     assert extract_text(fragment) == ("inner\nFirst one & only.\nSecond.", "First one & only.")
+
+
+@given(st.text(alphabet=" \t\n\r\f\v\u00a0\x1c\x85\u2028\u3000ab"))
+def test_normalize_collapses_spaces_and_blank_lines(text):
+    spaces = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)
+    assert _normalize(text) == re.sub(r"\s*\n\s*", "\n", spaces).strip()

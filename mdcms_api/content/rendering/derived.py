@@ -25,8 +25,8 @@ _VOID_TAGS = frozenset(
 # Text a reader does not read as prose: footnote markers, back-arrows and filled tables of
 # contents (which repeat the headings).
 _SKIPPED_CLASSES = frozenset({"footnote-ref", "footnote-backref", "toc"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\s*\n\s*")
+# Runs of spaces, tabs and no-break spaces, except a lone space (which stays as it is).
+_SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 # Sanitized HTML is regular: html5ever writes lowercase tags, double-quoted attribute values
 # with no raw '"' inside, no comments, and escapes '<' and '&' in text. A tag, or a run of text.
 _TOKEN = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)((?:[^>"]|"[^"]*")*)>|[^<]+|<')
@@ -34,7 +34,9 @@ _CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
 def _normalize(text: str) -> str:
-    return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
+    """Collapse spaces; whitespace around line breaks and blank lines become one line break."""
+    lines = _SPACES.sub(" ", text).split("\n")
+    return "\n".join(filter(None, (line.strip() for line in lines)))
 
 
 def extract_text(fragment: str) -> tuple[str, str]:
