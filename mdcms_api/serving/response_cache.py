@@ -232,7 +232,7 @@ class ResponseCacheMiddleware:
         version = self.versions.read(slug) if slug else None
         if slug is None or version is None:
             return self.app(environ, start_response)
-        key = tuple(environ.get(name) for name in KEY_VARIABLES)
+        key = tuple(map(environ.get, KEY_VARIABLES))
         entry = self.cache.get(key)
         if entry is not None and entry.version == version:
             start_response(entry.status, entry.headers_now())
