@@ -47,6 +47,9 @@ def limit_inline_cost(text: str) -> tuple[str, bool]:
 
     Ordinary documents are far below both limits and come back unchanged.
     """
+    if _cost(text) <= MAX_BLOCK_COST:
+        # The whole text's cost bounds every block's and their sum: no need to split.
+        return text, False
     blocks = _BLOCKS.split(text)
     costs = [_cost(block) for block in blocks]
     total = sum(costs)
