@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 import markdown
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 
 from mdcms_api.content.rendering.components import ComponentExtension
 from mdcms_api.content.rendering.inline_budget import InlineBudgetExtension
@@ -15,9 +16,24 @@ from mdcms_api.content.rendering.inline_triggers import InlineTriggerExtension
 from mdcms_api.content.rendering.links import LinkExtension
 from mdcms_api.content.rendering.state import DocumentState
 
+
+class _HeadingIdsOnly(TocTreeprocessor):
+    """Sets heading ids and ``toc_tokens``; skips building the table of contents as HTML.
+
+    Python-Markdown builds and serializes that HTML for every document, but we never use
+    it: the ``[TOC]`` marker is off, and ``toc-page`` components build theirs from the tokens.
+    """
+
+    def build_toc_div(self, toc_list: list) -> Element:
+        return Element("div")
+
+
+class _TocExtension(TocExtension):
+    TreeProcessorClass = _HeadingIdsOnly
+
+
 _GFM_EXTENSIONS = [
     "tables",
-    "toc",
     "sane_lists",
     "md_in_html",
     "footnotes",
@@ -29,8 +45,6 @@ _GFM_EXTENSIONS = [
 ]
 
 _GFM_CONFIG = {
-    # Heading ids only; an empty marker turns off the `[TOC]` text replacement.
-    "toc": {"marker": "", "slugify": slugify_unicode},
     # Number footnotes in reading order, so inline footnotes (defined at the end) fit in.
     "footnotes": {"USE_DEFINITION_ORDER": False},
     # `align=` instead of `style=`, which the sanitizer strips.
@@ -54,6 +68,8 @@ def _build() -> Converter:
     md = markdown.Markdown(
         extensions=[
             *_GFM_EXTENSIONS,
+            # Heading ids only; an empty marker turns off the `[TOC]` text replacement.
+            _TocExtension(marker="", slugify=slugify_unicode),
             ComponentExtension(state),
             InlineBudgetExtension(),
             InlineFootnoteExtension(),
