@@ -29,13 +29,15 @@ TRIGGERS = {
     "automail": "@",
     "linebreak": "  \n",
     "html": "<",
-    "magic-link": r"(?i)://|www\.",
+    "magic-link": r"(?i:://|www\.)",
     "magic-mail": "@",
     "entity": "&",
     "em_strong": "[*_]",
     "delimiter": "~",
 }
 _COMPILED = {name: re.compile(trigger) for name, trigger in TRIGGERS.items()}
+# Most text (table cells, list items, the text after a code span) holds no trigger at all.
+_ANY_TRIGGER = re.compile("|".join(sorted(set(TRIGGERS.values()))))
 
 
 class _TriggeredInlineProcessor(InlineProcessor):
@@ -44,6 +46,7 @@ class _TriggeredInlineProcessor(InlineProcessor):
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
         self._patterns: list[tuple[Pattern, re.Pattern[str] | None]] = []
+        self._all_triggered = False
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
         # Built per run: extensions register patterns after this processor exists.
@@ -55,12 +58,15 @@ class _TriggeredInlineProcessor(InlineProcessor):
         self._patterns = [
             (pattern, _COMPILED.get(name)) for pattern, name in zip(patterns, names, strict=True)
         ]
+        self._all_triggered = None not in names
         return super().run(tree, ancestors)
 
     # Overrides InlineProcessor.__handleInline (a name-mangled private method, the one place
     # that loops over the patterns) with the same loop plus the trigger check.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
+            return data
+        if self._all_triggered and not _ANY_TRIGGER.search(data):
             return data
         apply_pattern = self._InlineProcessor__applyPattern
         patterns = self._patterns
