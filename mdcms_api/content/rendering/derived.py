@@ -28,9 +28,13 @@ _SKIPPED_CLASSES = frozenset({"footnote-ref", "footnote-backref", "toc"})
 # Runs of spaces, tabs and no-break spaces, except a lone space (which stays as it is).
 _SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 # Sanitized HTML is regular: html5ever writes lowercase tags, double-quoted attribute values
-# with no raw '"' inside, no comments, and escapes '<' and '&' in text. A tag, or a run of text.
-_TOKEN = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)((?:[^>"]|"[^"]*")*)>|[^<]+|<')
+# with no raw '"' inside, no comments, and escapes '<' and '&' in text.
+_ATTRIBUTES = r'(?:[^>"]|"[^"]*")*'
+_TOKEN = re.compile(rf"<(/?)([a-zA-Z][^\s/>]*)({_ATTRIBUTES})>|[^<]+|<")  # a tag, or text
+_TAG_NAME = re.compile(rf"</?([a-zA-Z][^\s/>]*){_ATTRIBUTES}>")
 _CLASS = re.compile(r'\sclass="([^"]*)"')
+# Text that every element with a skipped class contains (as does, rarely, other text).
+_SKIPPED_MARKERS = ("footnote-", "toc")
 
 
 def _normalize(text: str) -> str:
@@ -39,8 +43,11 @@ def _normalize(text: str) -> str:
     return "\n".join(filter(None, (line.strip() for line in lines)))
 
 
-def extract_text(fragment: str) -> tuple[str, str]:
-    """Return the plain text of sanitized HTML and the text of its first top-level paragraph."""
+def _walk(fragment: str, *, whole: bool) -> tuple[list[str], list[str] | None]:
+    """Return the text pieces of ``fragment`` and those of its first top-level paragraph.
+
+    Unless ``whole``, stop at the end of that paragraph (the pieces are then incomplete).
+    """
     parts: list[str] = []
     first_paragraph: list[str] | None = None
     stack: list[tuple[str, bool]] = []  # open elements: (tag, whether its text is skipped)
@@ -67,6 +74,8 @@ def extract_text(fragment: str) -> tuple[str, str]:
                 if open_tag == tag:
                     break
             if not stack:
+                if in_first_paragraph and not whole:
+                    break
                 in_first_paragraph = False
             continue
         if tag in _VOID_TAGS:
@@ -78,9 +87,23 @@ def extract_text(fragment: str) -> tuple[str, str]:
             in_first_paragraph = True
         stack.append((tag, skipped))
         skip_depth += skipped
-    text = _normalize("".join(parts))
+    return parts, first_paragraph
+
+
+def extract_text(fragment: str) -> tuple[str, str]:
+    """Return the plain text of sanitized HTML and the text of its first top-level paragraph."""
+    skips = any(marker in fragment for marker in _SKIPPED_MARKERS)
+    parts, first_paragraph = _walk(fragment, whole=skips)
+    if skips:
+        text = "".join(parts)
+    else:
+        # Nothing to skip: the same text comes from dropping the tags, each block tag leaving a
+        # line break. html5ever escapes every "&" in text, so unescaping once is the same.
+        pieces = _TAG_NAME.split(fragment)  # text, tag name, text, ..., text
+        pieces[1::2] = ["\n" if name.lower() in _BLOCK_TAGS else "" for name in pieces[1::2]]
+        text = html.unescape("".join(pieces))
     first = _normalize("".join(first_paragraph or ())).replace("\n", " ")
-    return text, first
+    return _normalize(text), first
 
 
 def truncate_words(text: str, limit: int = EXCERPT_MAX_CHARS) -> str:
