@@ -202,7 +202,8 @@ def _keepable(status: str, headers: list[tuple[str, str]]) -> bool:
     if code not in ("200", "304"):
         return False
     fields = {name.lower(): value for name, value in headers}
-    if "set-cookie" in fields or "private" in fields.get("cache-control", "private"):
+    # Every public API response says Cache-Control: public; anything else is not ours to keep.
+    if "set-cookie" in fields or "public" not in fields.get("cache-control", ""):
         return False
     if code == "304":
         return True
