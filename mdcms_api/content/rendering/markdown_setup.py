@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element
 import markdown
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 
+from mdcms_api.content.rendering.block_triggers import BlockTriggerExtension
 from mdcms_api.content.rendering.components import ComponentExtension
 from mdcms_api.content.rendering.inline_budget import InlineBudgetExtension
 from mdcms_api.content.rendering.inline_footnotes import InlineFootnoteExtension
@@ -74,6 +75,7 @@ def _build() -> Converter:
             InlineBudgetExtension(),
             InlineFootnoteExtension(),
             InlineTriggerExtension(),
+            BlockTriggerExtension(),
             LinkExtension(state),
         ],
         extension_configs=_GFM_CONFIG,
