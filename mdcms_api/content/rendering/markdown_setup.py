@@ -81,6 +81,9 @@ def _build() -> Converter:
         extension_configs=_GFM_CONFIG,
         output_format="html",
     )
+    # A list by default, searched for every element the tree prettifier visits; nothing adds
+    # to it once the extensions are loaded.
+    md.block_level_elements = frozenset(md.block_level_elements)
     return Converter(md=md, state=state)
 
 
