@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown.treeprocessors import InlineProcessor
 
 from mdcms_api.content.rendering.inline_triggers import TRIGGERS
-from mdcms_api.content.rendering.markdown_setup import converter
+from mdcms_api.content.rendering.markdown_setup import _build, converter
+from mdcms_api.content.rendering.model import RenderSettings, SiteIndex
 
 # Text that matches each pattern, so that every trigger is checked against a real match.
 MATCHES = [
@@ -56,3 +59,25 @@ def test_every_sample_matches_some_pattern_and_its_trigger():
 @given(st.text(alphabet=ALPHABET, max_size=40))
 def test_no_pattern_matches_without_its_trigger(text):
     _assert_triggered(text)
+
+
+@functools.cache
+def _stock():
+    """A converter built as ours is, but with Python-Markdown's own inline loop."""
+    stock = _build()
+    stock.md.treeprocessors.register(InlineProcessor(stock.md), "inline", 20)
+    return stock
+
+
+def _convert(conv, text: str) -> str:
+    conv.md.reset()
+    conv.state.begin("posts/a.md", RenderSettings(site="s"), SiteIndex({}, frozenset()))
+    return conv.md.convert(text)
+
+
+MARKDOWN = "*_`[]()!<>&;#^~:/.@\\ \nawwwhttps"
+
+
+@given(st.text(alphabet=MARKDOWN, max_size=60))
+def test_output_is_the_stock_inline_processors(text):
+    assert _convert(converter(), text) == _convert(_stock(), text)
