@@ -51,3 +51,13 @@ def test_every_trigger_is_checked_against_a_block_its_processor_takes():
 @given(st.text(alphabet=ALPHABET, max_size=30))
 def test_no_processor_takes_a_block_without_its_trigger(block):
     _assert_triggered(block)
+
+
+@given(st.text(alphabet="ab `*_[]()>#|\n\t\\;:/", max_size=60))
+def test_the_raw_html_parse_keeps_text_without_its_triggers(text):
+    """Without "<" or "&", skipping the raw HTML preprocessor's parse changes nothing."""
+    md = converter().md
+    md.reset()
+    preprocessor = md.preprocessors["html_block"]
+    lines = text.split("\n")
+    assert type(preprocessor).run(preprocessor, lines) == lines

@@ -1,4 +1,4 @@
-"""Skipping block processors whose trigger text is absent from the block, before their regex."""
+"""Skipping block-level work whose trigger text is absent: block processors, raw HTML parsing."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ BLOCK_TRIGGERS = {
     "reference": ("]:",),
 }
 
+# Raw HTML starts with "<"; without it (or a "&", which the HTML parser also rewrites) the
+# raw HTML preprocessor's full HTML parse gives the lines back unchanged.
+RAW_HTML_TRIGGERS = ("<", "&")
+
 _Test = Callable[[Element, str], bool]
+_Run = Callable[[list[str]], list[str]]
 
 
 def _guarded(test: _Test, triggers: tuple[str, ...]) -> _Test:
@@ -31,8 +36,16 @@ def _guarded(test: _Test, triggers: tuple[str, ...]) -> _Test:
     return guarded_test
 
 
+def _guarded_run(run: _Run) -> _Run:
+    def guarded_run(lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        return run(lines) if any(t in source for t in RAW_HTML_TRIGGERS) else lines
+
+    return guarded_run
+
+
 class BlockTriggerExtension(Extension):
-    """Puts a trigger check in front of the block processors named in BLOCK_TRIGGERS.
+    """Puts a trigger check in front of the block processors and the raw HTML preprocessor.
 
     A processor whose test fails leaves the block to the next one, exactly as when the
     test passes and the run finds nothing (which puts the block back).
@@ -45,3 +58,5 @@ class BlockTriggerExtension(Extension):
             if name in processors:
                 processor = processors[name]
                 processor.test = _guarded(processor.test, triggers)
+        html_block = md.preprocessors["html_block"]
+        html_block.run = _guarded_run(html_block.run)
