@@ -35,10 +35,14 @@ class PrepareContext:
 
 @dataclass(frozen=True)
 class FileJob:
-    """One file to read; ``known_hash`` is the stored hash, None to render whatever it holds."""
+    """One file to read; ``known_hash`` is the stored hash, None to render whatever it holds.
+
+    ``previous_id`` is the stored document the file replaces, None for a new one.
+    """
 
     source: SourceFile
     known_hash: str | None
+    previous_id: int | None = None
 
 
 @dataclass

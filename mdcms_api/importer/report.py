@@ -2,7 +2,54 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
+
+
+class PathList(Sequence[str]):
+    """A list of paths in one buffer: the report of a first import names every file, and
+    100,000 paths as str objects take 13 MB where this takes 8. Equal to a list of the same
+    paths."""
+
+    def __init__(self, paths: Iterable[str] = ()) -> None:
+        self._buffer = bytearray()
+        self._ends = array("q")
+        self.extend(paths)
+
+    def append(self, path: str) -> None:
+        """Add ``path`` at the end."""
+        self._buffer += path.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._buffer))
+
+    def extend(self, paths: Iterable[str]) -> None:
+        """Add every path of ``paths`` at the end."""
+        for path in paths:
+            self.append(path)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]  # negative indices, and IndexError past the end
+        start = self._ends[index - 1] if index else 0
+        return self._buffer[start : self._ends[index]].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[index] for index in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 @dataclass(frozen=True)
@@ -40,10 +87,10 @@ class ImportReport:
 
     site: str
     dry_run: bool = False
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
+    added: PathList = field(default_factory=PathList)
+    updated: PathList = field(default_factory=PathList)
     unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
+    removed: PathList = field(default_factory=PathList)
     assets: AssetCounts = field(default_factory=AssetCounts)
     problems: list[Problem] = field(default_factory=list)
     committed: bool = False

@@ -15,10 +15,11 @@ from mdcms_api.content.errors import ContentError
 from mdcms_api.content.rendering.model import RenderSettings, SiteIndex
 from mdcms_api.content.siteconfig import SiteConfig, parse_site_config
 from mdcms_api.importer.assets import AssetSync
-from mdcms_api.importer.prepare import FileJob, Outcome, PrepareContext, prepare_all
+from mdcms_api.importer.plan import Removal, plan_documents
+from mdcms_api.importer.prepare import Outcome, PrepareContext, prepare_all
 from mdcms_api.importer.report import ImportReport, Problem
 from mdcms_api.importer.scan import SiteScan, scan_site
-from mdcms_api.importer.write import DocumentWriter, kind_of
+from mdcms_api.importer.write import DocumentWriter, chunks, kind_of
 from mdcms_api.storage.db import Database
 from mdcms_api.storage.models import (
     Asset,
@@ -62,16 +63,6 @@ class ImportOptions:
     workers: int = 1  # processes that parse and render when many files changed
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """What the database remembers of a file, enough to decide whether to re-read it."""
-
-    id: int
-    size: int
-    mtime_ns: int
-    content_hash: str
-
-
 def _fingerprint(config_bytes: bytes | None, settings: RenderSettings) -> str:
     digest = hashlib.sha256(IMPORTER_VERSION.encode())
     digest.update(config_bytes or b"")
@@ -82,17 +73,6 @@ def _fingerprint(config_bytes: bytes | None, settings: RenderSettings) -> str:
 def _read_config(root: Path) -> bytes | None:
     path = root / CONFIG_FILE
     return path.read_bytes() if path.is_file() else None
-
-
-def _stored_files(
-    session: Session, model: type[Post] | type[Page], site_id: int
-) -> dict[str, StoredFile]:
-    rows = session.execute(
-        select(
-            model.source_path, model.id, model.file_size, model.file_mtime_ns, model.content_hash
-        ).where(model.site_id == site_id)
-    )
-    return {row[0]: StoredFile(*row[1:]) for row in rows}
 
 
 def _lock_site(session: Session, slug: str) -> None:
@@ -135,15 +115,11 @@ class SiteSync:
             asset_base_url=self.options.asset_base_url,
             callouts=config.callouts,
         )
-        index = SiteIndex(
-            documents={source.path: (source.kind, source.slug) for source in scan.documents},
-            assets=frozenset(scan.assets),
-        )
         _lock_site(self.session, self.options.site)
         site = self._site(config, config_bytes, settings)
         fingerprint_changed = site.render_fingerprint != _fingerprint(config_bytes, settings)
         site_changed = self._update_site(site, config, config_bytes, settings)
-        self._sync_documents(site, scan, config, settings, index, fingerprint_changed, progress)
+        self._sync_documents(site, scan, config, settings, fingerprint_changed, progress)
         # Assets have ETags of their own: changing one leaves the content version alone.
         AssetSync(self.session, self.root, site.id, self.options.max_asset_bytes, self.report).run(
             scan.asset_files
@@ -198,111 +174,69 @@ class SiteSync:
         scan: SiteScan,
         config: SiteConfig,
         settings: RenderSettings,
-        index: SiteIndex,
         reread_all: bool,
         progress: ProgressCallback | None,
     ) -> None:
-        stored = {
-            Post: _stored_files(self.session, Post, site.id),
-            Page: _stored_files(self.session, Page, site.id),
-        }
-        on_disk = {source.path for source in scan.documents}
-        # Removals first: a file renamed within the site keeps its slug, and the unique
-        # (site, slug) constraint must not see the old and the new row at once.
-        for model, files in stored.items():
-            gone = [path for path in files if path not in on_disk]
-            for path in gone:
-                self.session.execute(delete(model).where(model.id == files[path].id))
-                self.report.removed.append(path)
-            # search: the removed documents leave the index in the same transaction
-            self.search.remove(self.session, kind_of(model), [files[path].id for path in gone])
-        duplicates = self._duplicate_slugs(scan)
-        relinked = self._relinked_documents(site, stored, scan)
-        jobs: list[FileJob] = []
-        for source in scan.documents:
-            previous = stored[_model(source.kind)].get(source.path)
-            if source.path in duplicates:
-                self.report.problems.append(Problem(source.path, duplicates[source.path]))
-            elif (
-                not reread_all
-                and source.path not in relinked
-                and previous
-                and (previous.size, previous.mtime_ns) == (source.size, source.mtime_ns)
-            ):
-                self.report.unchanged += 1
-            else:
-                rerender = reread_all or previous is None or source.path in relinked
-                known_hash = None if rerender else previous.content_hash
-                jobs.append(FileJob(source, known_hash))
+        files = scan.documents
+        plan = plan_documents(
+            self.session,
+            site.id,
+            files,
+            reread_all=reread_all,
+            changed_assets=self._changed_assets(site, scan),
+        )
+        self._remove(plan.removed)
+        for position, message in sorted(plan.duplicates.items()):
+            self.report.problems.append(Problem(files.path(position), message))
+        self.report.unchanged += plan.unchanged
+        index = SiteIndex(documents=files.by_path, assets=frozenset(scan.assets))
         context = PrepareContext(self.root, config, settings, index, self.options.max_file_bytes)
         writer = DocumentWriter(self.session, site.id, self.search)
+        jobs = plan.jobs()
         for done, outcome in enumerate(prepare_all(jobs, context, self.options.workers), 1):
-            model = _model(outcome.job.source.kind)
-            self._apply(writer, model, outcome, stored[model].get(outcome.job.source.path))
+            self._apply(writer, outcome)
             if progress is not None:
                 progress(done, len(jobs))
         writer.flush()
         self._remove_unused_terms(site)
 
-    def _relinked_documents(
-        self, site: Site, stored: dict[Any, dict[str, StoredFile]], scan: SiteScan
-    ) -> set[str]:
-        """Stored documents that link to a path which has appeared or gone away since."""
-        stored_assets = self.session.scalars(select(Asset.path).where(Asset.site_id == site.id))
-        before = {path for files in stored.values() for path in files}
-        before.update(f"assets/{path}" for path in stored_assets)
-        arrived_or_gone = before ^ ({source.path for source in scan.documents} | scan.assets)
-        if not arrived_or_gone:
-            return set()
-        relinked: set[str] = set()
-        for model in (Post, Page):
-            rows = self.session.execute(
-                select(model.source_path, model.link_targets).where(model.site_id == site.id)
-            )
-            relinked.update(path for path, targets in rows if arrived_or_gone.intersection(targets))
-        return relinked
+    def _changed_assets(self, site: Site, scan: SiteScan) -> set[str]:
+        """Asset paths that appeared or went away since the last sync."""
+        stored = self.session.scalars(select(Asset.path).where(Asset.site_id == site.id))
+        return {f"assets/{path}" for path in stored} ^ scan.assets
 
-    def _apply(
-        self,
-        writer: DocumentWriter,
-        model: type[Post] | type[Page],
-        outcome: Outcome,
-        previous: StoredFile | None,
-    ) -> None:
+    def _remove(self, removed: list[Removal]) -> None:
+        # Removals first: a file renamed within the site keeps its slug, and the unique
+        # (site, slug) constraint must not see the old and the new row at once.
+        for model in (Post, Page):
+            table = model.__table__
+            for ids in chunks([removal.id for removal in removed if removal.model is model]):
+                self.session.execute(delete(table).where(table.c.id.in_(ids)))
+                # search: the removed documents leave the index in the same transaction
+                self.search.remove(self.session, kind_of(model), ids)
+        self.report.removed.extend(removal.path for removal in removed)
+
+    def _apply(self, writer: DocumentWriter, outcome: Outcome) -> None:
         """Write what preparing one file gave: its new version, a fresh stat, or an error."""
-        source = outcome.job.source
+        job = outcome.job
+        model = Post if job.source.kind == "post" else Page
         if outcome.error is not None:
             message, line = outcome.error
-            self.report.problems.append(Problem(source.path, message, line))
+            self.report.problems.append(Problem(job.source.path, message, line))
         elif outcome.prepared is None:
             # Touched but not edited: remember the new stat so the next sync skips it cheaply.
-            assert previous is not None, "only a stored file has a known hash"
-            writer.touch(model, previous.id, source)
+            assert job.previous_id is not None, "only a stored file has a known hash"
+            writer.touch(model, job.previous_id, job.source)
             self.report.unchanged += 1
         else:
             prepared = outcome.prepared
-            writer.put(model, prepared, previous.id if previous else None)
+            writer.put(model, prepared, job.previous_id)
             for warning in prepared.document.warnings + prepared.rendered.warnings:
-                self.report.problems.append(Problem(source.path, warning, severity="warning"))
-            (self.report.updated if previous else self.report.added).append(source.path)
+                self.report.problems.append(Problem(job.source.path, warning, severity="warning"))
+            (self.report.updated if job.previous_id else self.report.added).append(job.source.path)
 
     def _fail(self, error: ContentError) -> None:
         self.report.problems.append(Problem(error.path or "", error.message, error.line))
-
-    @staticmethod
-    def _duplicate_slugs(scan: SiteScan) -> dict[str, str]:
-        by_slug: dict[tuple[str, str], list[str]] = {}
-        for source in scan.documents:
-            by_slug.setdefault((source.kind, source.slug), []).append(source.path)
-        problems: dict[str, str] = {}
-        for (kind, slug), paths in by_slug.items():
-            if len(paths) > 1:
-                for path in paths:
-                    others = ", ".join(other for other in paths if other != path)
-                    problems[path] = (
-                        f"the {kind} slug '{slug}' is also used by {others}: rename one of them"
-                    )
-        return problems
 
     def _remove_unused_terms(self, site: Site) -> None:
         for model, table, column in (
@@ -313,10 +247,6 @@ class SiteSync:
             self.session.execute(
                 delete(model).where(model.site_id == site.id, model.id.not_in(used))
             )
-
-
-def _model(kind: str) -> type[Post] | type[Page]:
-    return Post if kind == "post" else Page
 
 
 def sync_site(

@@ -13,6 +13,7 @@ from mdcms_api.importer.prepare import Prepared
 from mdcms_api.importer.scan import SourceFile
 from mdcms_api.storage.models import (
     Author,
+    DocumentModel,
     Keyword,
     Page,
     Post,
@@ -28,7 +29,6 @@ BATCH_SIZE = 100
 # Ids in one `IN (...)`: far below every backend's limit on bound parameters.
 IDS_PER_STATEMENT = 500
 
-DocumentModel = type[Post] | type[Page]
 TermModel = type[Author] | type[Keyword]
 # (term model, the table linking posts to it, that table's term column)
 _TERM_LINKS: tuple[tuple[TermModel, Table, str], ...] = (

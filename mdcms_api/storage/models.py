@@ -173,6 +173,10 @@ class Page(DocumentColumns, Base):
     sort: Mapped[int] = mapped_column(Integer, default=100)
 
 
+# Either kind of document: code that treats posts and pages alike takes one of these.
+DocumentModel = type[Post] | type[Page]
+
+
 class TermColumns:
     """Columns of a name that posts of one site share: an author or a keyword."""
 
