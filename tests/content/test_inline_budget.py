@@ -7,11 +7,21 @@ from hypothesis import strategies as st
 
 from mdcms_api.content.rendering.inline_budget import (
     _BLOCKS,
+    _INLINE_MARKUP,
+    _OTHER_MARKUP_WEIGHT,
     MAX_BLOCK_COST,
     MAX_DOCUMENT_COST,
     _cost,
     limit_inline_cost,
 )
+
+
+@given(st.text() | st.text(alphabet=_INLINE_MARKUP + "aé\U0001f600\ud800"))
+def test_cost_counts_every_markup_character_once(text):
+    markup = sum(char in _INLINE_MARKUP for char in text)
+    openers = text.count("[") + text.count("<")
+    weighted = openers + (markup - openers) // _OTHER_MARKUP_WEIGHT
+    assert _cost(text) == (weighted * len(text) if markup else 0)
 
 
 @given(st.text(alphabet="[<*_`()ab \n", max_size=300))

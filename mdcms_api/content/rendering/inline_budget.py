@@ -23,8 +23,7 @@ _BLOCKS = re.compile(r"\n[ \t]*\n")
 # Characters that start inline markup. Block markers at line starts (#, >, -, |) stay, so
 # a neutralized block keeps its block structure and only loses links and emphasis.
 _INLINE_MARKUP = "\\`*_[]()<&!~^:"
-_MARKUP = re.compile("[" + re.escape(_INLINE_MARKUP) + "]")
-_OPENERS = re.compile(r"[\[<]")
+_MARKUP_BYTES = _INLINE_MARKUP.encode()
 # Private-use characters stand in for the markup while Python-Markdown passes over them.
 _PLACEHOLDER_BASE = 0xF0000
 _TO_PLACEHOLDER = {ord(c): chr(_PLACEHOLDER_BASE + i) for i, c in enumerate(_INLINE_MARKUP)}
@@ -35,10 +34,13 @@ _FROM_PLACEHOLDER = {
 
 
 def _cost(block: str) -> int:
-    markup = len(_MARKUP.findall(block))
+    # Markup is ASCII, one byte in UTF-8 where no other character has ASCII bytes; deleting
+    # bytes counts it ten times faster than a regex does.
+    encoded = block.encode("utf-8", "surrogatepass")
+    markup = len(encoded) - len(encoded.translate(None, _MARKUP_BYTES))
     if not markup:
         return 0
-    openers = len(_OPENERS.findall(block))
+    openers = block.count("[") + block.count("<")
     return (openers + (markup - openers) // _OTHER_MARKUP_WEIGHT) * len(block)
 
 
