@@ -46,11 +46,13 @@ class DocumentFiles(Sequence[SourceFile]):
         self._starts = array("q", [0])
         self._sizes = array("q")
         self._mtimes = array("q")
+        self._last = ""
 
     def append(self, path: str, size: int, mtime_ns: int) -> None:
         """Add a document after all the others: paths come in sorted order."""
-        if self and path <= self.path(len(self) - 1):
-            raise ValueError(f"documents out of order: {path} after {self.path(len(self) - 1)}")
+        if path <= self._last:
+            raise ValueError(f"documents out of order: {path} after {self._last}")
+        self._last = path
         self._paths += path.encode()
         self._starts.append(len(self._paths))
         self._sizes.append(size)
