@@ -48,6 +48,11 @@ def test_every_inline_pattern_has_a_trigger():
     assert len(_patterns()) == len(patterns)
 
 
+def test_python_markdown_still_has_the_loop_we_override():
+    """If the private method were renamed, our loop would silently stop being used."""
+    assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
+
+
 def test_every_sample_matches_some_pattern_and_its_trigger():
     matched = set()
     for text in MATCHES:
