@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +23,8 @@ from mdcms_api.importer.scan import SourceFile
 POOL_MIN_FILES = 100
 # Files in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 8
+# How often a worker checks that the importer still runs.
+WORKER_WATCH_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -131,9 +136,24 @@ def prepare_file(job: FileJob, context: PrepareContext) -> Outcome:
 _worker_context: PrepareContext | None = None
 
 
-def _start_worker(context: PrepareContext) -> None:
+def _start_worker(context: PrepareContext, importer_pid: int) -> None:
     global _worker_context
     _worker_context = context
+    threading.Thread(target=_exit_with, args=(importer_pid,), daemon=True).start()
+
+
+def _exit_with(importer_pid: int) -> None:
+    """Exit once the importer is gone, even killed outright (SIGKILL, the OOM killer).
+
+    A worker waits for jobs on a queue it holds both ends of, and keeps its forkserver alive:
+    without this, a killed import left three processes waiting forever.
+    """
+    while True:
+        time.sleep(WORKER_WATCH_SECONDS)
+        try:
+            os.kill(importer_pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            os._exit(1)
 
 
 def _prepare_in_worker(job: FileJob) -> Outcome:
@@ -160,7 +180,7 @@ def _prepare_in_pool(
         workers,
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=_start_worker,
-        initargs=(context,),
+        initargs=(context, os.getpid()),
     )
     pending: deque[Future[Outcome]] = deque()
     waiting = iter(jobs)

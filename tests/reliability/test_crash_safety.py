@@ -314,3 +314,59 @@ def test_killed_imports_of_a_big_site_leave_the_old_or_the_new_site(
     log = crash_and_check(app, import_site, tmp_path, LONG_SCALE)
     with capsys.disabled():
         print(f"\n[{backend}, long] {log}")
+
+
+# -- a killed import leaves no process behind ------------------------------------------------------
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
+        except OSError:  # it has just exited
+            continue
+        if stat:
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, waiting = set(), [pid]
+    while waiting:
+        below = children.get(waiting.pop(), [])
+        found.update(below)
+        waiting.extend(below)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_killed_import_leaves_no_worker_process_behind(tmp_path: Path) -> None:
+    root = tmp_path / SITE
+    generate_site(root, Scale(posts=150, edits=0, deletes=0, adds=0, kills=1), random.Random(SEED))
+    process = subprocess.Popen(
+        command(root),
+        env={
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'mdcms.sqlite3'}",
+            "MDCMS_IMPORT_WORKERS": "2",
+        },
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # the pool's forkserver and two workers, and multiprocessing's resource tracker
+        wait_until(lambda: len(descendants(process.pid)) >= 4, 60, "the import's worker pool")
+        below = descendants(process.pid)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    wait_until(
+        lambda: not any(running(pid) for pid in below), 15, "the killed import's processes exit"
+    )
