@@ -55,7 +55,8 @@ class DocumentPlan:
         """The files to read, in path order, each made into a job when it is needed."""
         return _Jobs(self)
 
-    def _add_job(self, position: int, previous_id: int) -> None:
+    def add_job(self, position: int, previous_id: int) -> None:
+        """Plan to read the file at ``position`` over the stored ``previous_id`` (0: a new one)."""
         self.positions.append(position)
         self.previous_ids.append(previous_id)
 
@@ -122,9 +123,9 @@ def _merge(plan: DocumentPlan, stored: Iterator[Any], reread_all: bool) -> tuple
         if position in plan.duplicates:
             pass  # refused: the stored version stays
         elif reread_all:
-            plan._add_job(position, doc_id)
+            plan.add_job(position, doc_id)
         elif (size, mtime_ns) != files.stat(position):
-            plan._add_job(position, doc_id)
+            plan.add_job(position, doc_id)
             plan.known_hashes[position] = content_hash
         else:
             plan.unchanged += 1
@@ -138,7 +139,7 @@ def _merge(plan: DocumentPlan, stored: Iterator[Any], reread_all: bool) -> tuple
 def _plan_new(plan: DocumentPlan, position: int, arrived: array[int]) -> None:
     arrived.append(position)
     if position not in plan.duplicates:
-        plan._add_job(position, 0)
+        plan.add_job(position, 0)
 
 
 def _relink(plan: DocumentPlan, linking: dict[int, int]) -> None:

@@ -38,7 +38,7 @@ class AssetFile:
 
 class DocumentFiles(Sequence[SourceFile]):
     """The site's documents in path order, held compactly: paths as UTF-8 in one buffer, stats
-    in arrays. A site of 100,000 posts costs about 9 MB here, and once more in each worker
+    in arrays. A site of 100,000 posts costs about 10 MB here, and once more in each worker
     process, which gets it to resolve links (`by_path`)."""
 
     def __init__(self) -> None:
