@@ -15,7 +15,7 @@ class PathList(Sequence[str]):
 
     def __init__(self, paths: Iterable[str] = ()) -> None:
         self._buffer = bytearray()
-        self._ends = array("q")
+        self._ends = array("I")
         self.extend(paths)
 
     def append(self, path: str) -> None:
