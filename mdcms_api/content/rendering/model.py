@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 # Bump whenever the HTML or a derived field changes for the same input, so the importer
 # re-renders every stored document.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 
 @dataclass(frozen=True)

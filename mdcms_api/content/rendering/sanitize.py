@@ -64,6 +64,17 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# nh3 adds forced attributes in a per-process random order (a Rust hash map), so the same
+# checkbox would be stored differently by each worker. Its attribute values never hold '"'.
+_INPUT_TAG = re.compile(r'<input((?: [\w-]+="[^"]*")*)>')
+_INPUT_ATTRIBUTE = re.compile(r' [\w-]+="[^"]*"')
+
+
+def _attributes_in_order(match: re.Match[str]) -> str:
+    return "<input" + "".join(sorted(_INPUT_ATTRIBUTE.findall(match.group(1)))) + ">"
+
+
 def sanitize(html: str) -> str:
-    """Return ``html`` with everything outside the allow-list removed."""
-    return _cleaner.clean(html)
+    """Return ``html`` with everything outside the allow-list removed, byte-for-byte stable."""
+    cleaned = _cleaner.clean(html)
+    return _INPUT_TAG.sub(_attributes_in_order, cleaned) if "<input" in cleaned else cleaned
