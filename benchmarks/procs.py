@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +83,13 @@ class _TreeSampler(threading.Thread):
             for pid in pids:
                 self.ticks[pid] = max(self.ticks.get(pid, 0), _cpu_ticks(pid))
 
+    def cpu_ticks(self) -> int:
+        """The CPU time of every process seen in the tree, up to its last sample, in ticks."""
+        return sum(self.ticks.values())
+
     def cpu_seconds(self) -> float:
-        """The CPU time of every process seen in the tree, up to its last sample."""
-        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+        """The same, in seconds."""
+        return self.cpu_ticks() / os.sysconf("SC_CLK_TCK")
 
 
 def run_measured(
@@ -106,7 +110,7 @@ def run_measured(
         killer = threading.Timer(timeout, _kill_group, (child.pid,))
         killer.start()
         try:
-            with OtherWork() as other_work:
+            with OtherWork(sampler.cpu_ticks) as other_work:
                 _pid, status, usage = os.wait4(child.pid, 0)
         finally:
             seconds = time.perf_counter() - started
@@ -147,6 +151,11 @@ class OtherWork:
     busy (another session's test suite on a shared machine) skews what the block measured.
     """
 
+    def __init__(self, tree_ticks: Callable[[], int] | None = None) -> None:
+        # The measured child's tree, as sampled: a forkserver's workers are never reaped into
+        # our own counters, so without it their CPU would count as other work.
+        self.tree_ticks = tree_ticks
+
     def __enter__(self) -> OtherWork:
         self._start = (*cpu_times(), _our_ticks())
         self.share = 0.0
@@ -155,7 +164,10 @@ class OtherWork:
     def __exit__(self, *_exc: object) -> None:
         busy, total, ours = (*cpu_times(), _our_ticks())
         elapsed = max(1, total - self._start[1])
-        others = (busy - self._start[0]) - (ours - self._start[2])
+        ours -= self._start[2]
+        if self.tree_ticks is not None:
+            ours = max(ours, self.tree_ticks())
+        others = (busy - self._start[0]) - ours
         self.share = min(1.0, max(0.0, others / elapsed))
 
 
