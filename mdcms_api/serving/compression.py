@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 
 COMPRESSED_TYPES = [
@@ -31,6 +31,23 @@ SETTINGS = {
 }
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _without_gzip_timestamp(response: Response) -> Response:
+    """Zero the gzip header's MTIME, which gzip sets to the current second (RFC 1952).
+
+    The same body under the same strong ETag must be the same bytes, whenever it was made; an
+    MTIME of 0 means "no time stamp", and the checksum covers only the data.
+    """
+    if response.headers.get("Content-Encoding") != "gzip" or response.is_streamed:
+        return response
+    data = response.get_data()
+    if data[:2] == _GZIP_MAGIC:
+        response.set_data(data[:4] + bytes(4) + data[8:])
+    return response
+
+
 def init_compression(app: Flask) -> None:
     """Compress JSON, HTML and markdown responses by the request's Accept-Encoding."""
     for key, value in SETTINGS.items():
@@ -39,4 +56,6 @@ def init_compression(app: Flask) -> None:
     # Flask runs after_request hooks in reverse order of registration. Compression must see the
     # final body and ETag, whatever hooks the API registered (CORS, caching headers, ETags), so
     # it goes first in the list: it runs last.
-    app.after_request_funcs.setdefault(None, []).insert(0, compress.after_request)
+    hooks = app.after_request_funcs.setdefault(None, [])
+    hooks.insert(0, compress.after_request)
+    hooks.insert(0, _without_gzip_timestamp)  # runs after compression

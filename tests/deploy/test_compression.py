@@ -71,6 +71,17 @@ def test_json_is_compressed_with_an_etag_of_its_own(client, accept, encoding, de
     assert int(response.headers["Content-Length"]) == len(response.get_data())
 
 
+def test_a_gzip_body_is_the_same_bytes_whenever_it_is_made(client, monkeypatch):
+    first = client.get("/big", headers={"Accept-Encoding": "gzip"}).get_data()
+    # gzip stamps the current second into its header; an hour later it must not show.
+    later = gzip.time.time() + 3600
+    monkeypatch.setattr(gzip.time, "time", lambda: later)
+    second = client.get("/big", headers={"Accept-Encoding": "gzip"}).get_data()
+    assert first == second
+    assert first[4:8] == bytes(4)  # MTIME: "no time stamp"
+    assert json.loads(gzip.decompress(first)) == DOCUMENT
+
+
 def test_the_identity_representation_varies_too(client):
     response = client.get("/big", headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in response.headers
